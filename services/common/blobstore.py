@@ -1,0 +1,106 @@
+"""Content-addressed blob store for documents (ARCHITECTURE #10).
+
+Files live under ``<BLOB_DIR>/<sha[:2]>/<sha[2:4]>/<sha>``; a blob is written once
+(to a temporary file, then renamed) and never changed, so the SHA-256 is both its
+name and its integrity check. Only references (sha256, size, type, filename) travel
+over RPC. Uploads are limited by size and by type, and the type is checked from the
+file's first bytes, not from what the client claims.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from services.common.errors import BadRequest, NotFound
+
+#: allowed content types -> their magic bytes
+ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    sha256: str
+    size: int
+    content_type: str
+
+
+def sniff_type(head: bytes) -> str | None:
+    for content_type, magics in ALLOWED_TYPES.items():
+        if any(head.startswith(m) for m in magics):
+            return content_type
+    return None
+
+
+class BlobStore:
+    """A directory of immutable, content-addressed files."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise NotFound("BLOB_NOT_FOUND", "document not found")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put(self, stream: BinaryIO, *, max_bytes: int,
+            allowed: tuple[str, ...] = tuple(ALLOWED_TYPES)) -> BlobRef:
+        """Store ``stream``; returns its reference.
+
+        :raises BadRequest: ``UPLOAD_TOO_LARGE``, ``UPLOAD_EMPTY`` or
+            ``UPLOAD_TYPE_NOT_ALLOWED``.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise BadRequest("UPLOAD_TOO_LARGE", "file too large",
+                                         {"max_bytes": max_bytes})
+                    if len(head) < 16:
+                        head = (head + chunk)[:16]
+                    digest.update(chunk)
+                    tmp.write(chunk)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            if size == 0:
+                raise BadRequest("UPLOAD_EMPTY", "file is empty")
+            content_type = sniff_type(head)
+            if content_type is None or content_type not in allowed:
+                raise BadRequest("UPLOAD_TYPE_NOT_ALLOWED", "file type not allowed",
+                                 {"allowed": list(allowed)})
+            sha = digest.hexdigest()
+            final = self.path_for(sha)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                os.unlink(tmp_name)
+            else:
+                os.replace(tmp_name, final)
+            return BlobRef(sha, size, content_type)
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+
+    def open(self, sha256: str) -> BinaryIO:
+        path = self.path_for(sha256)
+        if not path.is_file():
+            raise NotFound("BLOB_NOT_FOUND", "document not found")
+        return path.open("rb")

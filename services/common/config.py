@@ -1,0 +1,182 @@
+"""Settings: loaded from the environment, validated once, at start-up.
+
+``load_settings()`` reads only the variables declared in :class:`SettingsSchema`,
+fails with the full list of what is missing or invalid, and refuses placeholder
+secrets unless ``LPSE_ENV`` is ``dev`` or ``test``. Nothing here runs at import
+time: services call it in ``DependencyProvider.setup()`` (through
+:func:`settings_for`), the gateway in ``create_app()``, alembic in ``env.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields as dc_fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+ENVIRONMENTS = ("dev", "test", "production")
+#: Words that mark a value as a placeholder that must never reach production.
+PLACEHOLDER_MARKERS = ("change", "placeholder", "example", "secret", "dev-", "test-", "xxx")
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """Start-up configuration is missing or invalid; ``problems`` lists each one."""
+
+    def __init__(self, problems: Mapping[str, Any]):
+        self.problems = dict(problems)
+        lines = [f"  {key}: {msg}" for key, msg in sorted(self.problems.items())]
+        super().__init__("invalid configuration:\n" + "\n".join(lines))
+
+
+class SettingsSchema(Schema):
+    """Environment variable -> setting. Keys are the environment variable names."""
+
+    LPSE_ENV = fields.String(
+        load_default="production", validate=validate.OneOf(ENVIRONMENTS),
+        metadata={"description": "dev, test or production; production is the default"},
+    )
+    AMQP_URI = fields.String(load_default="amqp://guest:guest@127.0.0.1:5672/")
+    DATABASE_URL = fields.String(load_default=None, allow_none=True)
+    VAR_DIR = fields.String(load_default="var")
+    BLOB_DIR = fields.String(load_default=None, allow_none=True)
+    JWT_SECRET = fields.String(load_default=None, allow_none=True)
+    JWT_TTL_SECONDS = fields.Integer(load_default=3600, validate=validate.Range(60, 86400))
+    JWT_AUDIENCE = fields.String(load_default="lpse-karangasem")
+    JWT_ISSUER = fields.String(load_default="lpse-karangasem/registrasi")
+    METRICS_PORT = fields.Integer(load_default=0, validate=validate.Range(0, 65535))
+    RPC_TIMEOUT = fields.Float(load_default=10.0, validate=validate.Range(0.1, 300))
+    MAX_WORKERS = fields.Integer(load_default=10, validate=validate.Range(1, 200))
+    LOG_LEVEL = fields.String(
+        load_default="INFO",
+        validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    )
+    LOG_FORMAT = fields.String(load_default="json", validate=validate.OneOf(["json", "text"]))
+    # argon2id; the floors are OWASP ASVS 5.0's minimum (m >= 19 MiB, t >= 2)
+    ARGON2_MEMORY_KIB = fields.Integer(load_default=19456, validate=validate.Range(19456))
+    ARGON2_TIME_COST = fields.Integer(load_default=2, validate=validate.Range(2, 20))
+    ARGON2_PARALLELISM = fields.Integer(load_default=1, validate=validate.Range(1, 16))
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = fields.Integer(load_default=100, validate=validate.Range(1))
+    LOGIN_MAX_FAILURES_PER_ADDRESS = fields.Integer(load_default=300, validate=validate.Range(1))
+    LOGIN_WINDOW_SECONDS = fields.Integer(load_default=3600, validate=validate.Range(1))
+    EVENT_MAX_ATTEMPTS = fields.Integer(load_default=5, validate=validate.Range(1, 20))
+    EVENT_RETRY_BASE_SECONDS = fields.Float(load_default=1.0, validate=validate.Range(0.01, 3600))
+    OUTBOX_POLL_SECONDS = fields.Float(load_default=0.5, validate=validate.Range(0.01, 60))
+    OUTBOX_BATCH_SIZE = fields.Integer(load_default=100, validate=validate.Range(1, 10000))
+    OUTBOX_RELAY_ENABLED = fields.Boolean(load_default=True)
+    UPLOAD_MAX_BYTES = fields.Integer(load_default=10 * 1024 * 1024, validate=validate.Range(1024))
+    # test-only fault injection (refused outside LPSE_ENV=test)
+    LPSE_FAULT = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _no_placeholders(self, data: dict, **kwargs: Any) -> None:
+        if data.get("LPSE_FAULT") and data.get("LPSE_ENV") != "test":
+            raise ValidationError("only allowed when LPSE_ENV=test", "LPSE_FAULT")
+        secret = data.get("JWT_SECRET")
+        if secret is None or data.get("LPSE_ENV") in ("dev", "test"):
+            return
+        lowered = secret.lower()
+        if len(secret) < MIN_SECRET_LENGTH or any(m in lowered for m in PLACEHOLDER_MARKERS):
+            raise ValidationError(
+                f"looks like a placeholder; use a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters (e.g. `openssl rand -hex 32`)",
+                "JWT_SECRET",
+            )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings (attribute names are the lower-cased variable names)."""
+
+    lpse_env: str
+    amqp_uri: str
+    database_url: str | None
+    var_dir: str
+    blob_dir: str | None
+    jwt_secret: str | None
+    jwt_ttl_seconds: int
+    jwt_audience: str
+    jwt_issuer: str
+    metrics_port: int
+    rpc_timeout: float
+    max_workers: int
+    log_level: str
+    log_format: str
+    argon2_memory_kib: int
+    argon2_time_cost: int
+    argon2_parallelism: int
+    login_max_failures_per_account: int
+    login_max_failures_per_address: int
+    login_window_seconds: int
+    event_max_attempts: int
+    event_retry_base_seconds: float
+    outbox_poll_seconds: float
+    outbox_batch_size: int
+    outbox_relay_enabled: bool
+    upload_max_bytes: int
+    lpse_fault: str | None
+    service: str | None = field(default=None)
+
+    @property
+    def is_test(self) -> bool:
+        return self.lpse_env == "test"
+
+    def database_url_for(self, service: str) -> str:
+        """The service's own database; without ``DATABASE_URL`` a SQLite file in VAR_DIR."""
+        if self.database_url:
+            return self.database_url
+        path = Path(self.var_dir).resolve() / f"{service}.db"
+        return f"sqlite:///{path}"
+
+    def blob_path(self) -> Path:
+        return Path(self.blob_dir or os.path.join(self.var_dir, "blobs")).resolve()
+
+    def nameko_config(self) -> dict[str, Any]:
+        """The keys nameko itself reads; nothing else goes into nameko's config."""
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "max_workers": self.max_workers,
+            "serializer": "json",
+            "LPSE_SETTINGS": self,
+        }
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    require: tuple[str, ...] = (),
+    service: str | None = None,
+) -> Settings:
+    """Load and validate settings from ``environ`` (default ``os.environ``).
+
+    :param require: variable names that must be present (e.g. ``("JWT_SECRET",)``).
+    :raises ConfigError: listing every missing or invalid variable at once.
+    """
+    environ = os.environ if environ is None else environ
+    schema = SettingsSchema()
+    raw = {k: environ[k] for k in schema.fields if k in environ and environ[k] != ""}
+    problems: dict[str, Any] = {}
+    try:
+        data = schema.load(raw)
+    except ValidationError as exc:
+        problems.update({k: "; ".join(map(str, v)) if isinstance(v, list) else v
+                         for k, v in exc.messages.items()})
+        data = {}
+    for name in require:
+        if name not in raw:
+            problems.setdefault(name, "missing (required)")
+    if problems:
+        raise ConfigError(problems)
+    names = {f.name for f in dc_fields(Settings)}
+    values = {k.lower(): v for k, v in data.items() if k.lower() in names}
+    return Settings(**values, service=service)
+
+
+def settings_for(container_config: Mapping[str, Any]) -> Settings:
+    """The Settings a running nameko container was started with (or load them now)."""
+    settings = container_config.get("LPSE_SETTINGS")
+    if isinstance(settings, Settings):
+        return settings
+    return load_settings()

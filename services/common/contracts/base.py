@@ -1,0 +1,133 @@
+"""Contract types: every cross-process shape is declared once, validated on both sides.
+
+* :class:`EventContract` - an event type, its version and payload schema. Events travel
+  in an :class:`EnvelopeSchema`: ``event_id``, ``event_type``, ``version``, ``source``,
+  ``occurred_at``, ``actor`` and ``payload``.
+* :class:`RpcContract` - an RPC method with request and response schemas. When
+  ``idempotent`` is true the request carries an ``idempotency_key`` and the server
+  applies the call at most once per key (see ``services.common.messaging``).
+
+Values on the wire are plain JSON (ISO strings for times, strings for decimals): the
+producer dumps through the schema, the consumer loads through it; never dump twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from services.common.errors import ContractViolation
+
+#: every contract declared anywhere, by key; filled as contract modules are imported
+EVENT_CONTRACTS: dict[tuple[str, str], EventContract] = {}
+RPC_CONTRACTS: dict[tuple[str, str], RpcContract] = {}
+
+IDEMPOTENCY_KEY = fields.String(
+    required=True, validate=validate.Length(min=8, max=200),
+    metadata={"description": "caller-chosen key; a repeated key returns the first result"},
+)
+
+
+class EnvelopeSchema(Schema):
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True)
+    version = fields.Integer(required=True)
+    source = fields.String(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    actor = fields.Dict(load_default=None, allow_none=True)
+    payload = fields.Dict(required=True)
+
+
+def _violation(what: str, messages: Any) -> ContractViolation:
+    return ContractViolation("CONTRACT_VIOLATION", f"{what} does not match its contract",
+                             {"fields": messages})
+
+
+@dataclass(frozen=True)
+class EventContract:
+    source: str
+    type: str
+    version: int
+    payload: type[Schema]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        EVENT_CONTRACTS[(self.source, self.type)] = self
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}.{self.type}"
+
+    def dump_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Producer side: dump then validate; raises ContractViolation if invalid."""
+        schema = self.payload()
+        try:
+            data = schema.dump(payload)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise _violation(f"payload of {self.key}", str(exc)) from exc
+        errors = schema.validate(data)
+        if errors:
+            raise _violation(f"payload of {self.key}", errors)
+        return data
+
+    def load_payload(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Consumer side: load; raises ContractViolation if invalid."""
+        try:
+            return self.payload().load(data)
+        except ValidationError as exc:
+            raise _violation(f"payload of {self.key}", exc.messages) from exc
+
+
+@dataclass(frozen=True)
+class RpcContract:
+    service: str
+    method: str
+    request: type[Schema]
+    response: type[Schema] | None
+    idempotent: bool = False
+    many: bool = False
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.idempotent and "idempotency_key" not in self.request._declared_fields:
+            raise TypeError(f"{self.service}.{self.method}: idempotent contracts need an "
+                            "idempotency_key field in the request schema")
+        RPC_CONTRACTS[(self.service, self.method)] = self
+
+    @property
+    def key(self) -> str:
+        return f"{self.service}.{self.method}"
+
+    # server side -------------------------------------------------------------
+    def load_request(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise _violation(f"request of {self.key}", "expected an object")
+        try:
+            return self.request().load(data)
+        except ValidationError as exc:
+            raise _violation(f"request of {self.key}", exc.messages) from exc
+
+    def dump_response(self, value: Any) -> Any:
+        if self.response is None:
+            return None
+        return self.response(many=self.many).dump(value)
+
+    # client side -------------------------------------------------------------
+    def dump_request(self, request: dict[str, Any]) -> dict[str, Any]:
+        schema = self.request()
+        data = schema.dump(request)
+        errors = schema.validate(data)
+        if errors:
+            raise _violation(f"request of {self.key}", errors)
+        return data
+
+    def load_response(self, data: Any) -> Any:
+        if self.response is None:
+            return None
+        try:
+            return self.response(many=self.many).load(data)
+        except ValidationError as exc:
+            raise _violation(f"response of {self.key}", exc.messages) from exc

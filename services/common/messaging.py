@@ -1,0 +1,374 @@
+"""Messaging that loses nothing: declared topology, retries, dead letters, idempotency.
+
+Nameko's defaults lose or duplicate messages in five ways; each is closed here:
+
+1. *Event published before its consumer ever started* - every consumer queue is
+   declared from the static subscription table (``contracts/subscriptions.py``) by
+   :func:`declare_topology`, which the outbox relay runs before it publishes anything
+   and ``lpse topology`` runs at deploy time. A ``@consumes`` for an event that is not
+   in the table fails at import.
+2. *Handler that raises* - :class:`ReliableEventHandler` republishes the message to a
+   per-attempt retry queue (``<q>.retry.<n>``, message TTL = backoff, dead-lettered
+   back into ``<q>``) and after ``EVENT_MAX_ATTEMPTS`` to ``<q>.dlq``; invalid payloads
+   go to ``<q>.dlq`` at once. ``lpse dlq list|replay`` lets an operator act on them.
+3. *kill -9 mid-handler* - the message is acked only after the handler finished, so
+   it is redelivered; :func:`consumes` records the ``event_id`` in ``processed_event``
+   in the same transaction as the handler's effect and skips it the second time.
+4. *Commit and publish diverge* - events go through the outbox (``outbox.py``).
+5. *RPC retried after a timeout, or run late* - :func:`implements` on an idempotent
+   contract stores ``(method, idempotency_key) -> response`` in the same transaction as
+   the effect; a repeat returns the stored response.
+
+Version-specific nameko calls live here and in ``testing.py`` only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kombu import Exchange, Queue
+from nameko.amqp.publish import Publisher
+from nameko.events import EventHandler
+from nameko.rpc import rpc
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from services.common.contracts.base import EnvelopeSchema, EventContract, RpcContract
+from services.common.errors import DOMAIN_ERRORS, ContractViolation, EprocError
+from services.common.metrics import EVENTS_CONSUMED, IDEMPOTENT_REPLAYS
+
+log = logging.getLogger(__name__)
+
+ATTEMPT_HEADER = "x-lpse-attempt"
+ERROR_HEADER = "x-lpse-last-error"
+
+
+# --------------------------------------------------------------------------- topology
+def events_exchange(source: str) -> Exchange:
+    """The topic exchange a service publishes its events on (nameko's naming)."""
+    return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
+
+
+def handler_queue_name(source: str, event_type: str, service: str, method: str) -> str:
+    """The queue of one event handler (nameko's SERVICE_POOL naming)."""
+    return f"evt-{source}-{event_type}--{service}.{method}"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """``service.method`` consumes events of ``contract``."""
+
+    service: str
+    method: str
+    contract: EventContract
+
+    @property
+    def queue(self) -> str:
+        return handler_queue_name(self.contract.source, self.contract.type,
+                                  self.service, self.method)
+
+    @property
+    def dlq(self) -> str:
+        return f"{self.queue}.dlq"
+
+    def retry_queue(self, attempt: int) -> str:
+        return f"{self.queue}.retry.{attempt}"
+
+
+def subscription_queues(sub: Subscription, max_attempts: int) -> list[Queue]:
+    """The main queue, its retry queues and its dead-letter queue."""
+    queues = [Queue(sub.queue, exchange=events_exchange(sub.contract.source),
+                    routing_key=sub.contract.type, durable=True, auto_delete=False)]
+    for attempt in range(1, max_attempts):
+        queues.append(Queue(
+            sub.retry_queue(attempt), durable=True, auto_delete=False,
+            queue_arguments={"x-dead-letter-exchange": "",
+                             "x-dead-letter-routing-key": sub.queue},
+        ))
+    queues.append(Queue(sub.dlq, durable=True, auto_delete=False))
+    return queues
+
+
+def declare_topology(connection: Any, subscriptions: Iterable[Subscription],
+                     max_attempts: int, sources: Iterable[str] = ()) -> int:
+    """Declare exchanges and every consumer's queues; idempotent. Returns queue count."""
+    count = 0
+    with connection.channel() as channel:
+        for source in set(sources):
+            events_exchange(source)(channel).declare()
+        for sub in subscriptions:
+            events_exchange(sub.contract.source)(channel).declare()
+            for queue in subscription_queues(sub, max_attempts):
+                queue(channel).declare()
+                count += 1
+    return count
+
+
+def retry_delay(base_seconds: float, attempt: int) -> float:
+    """Exponential backoff: base, 2*base, 4*base, ... for attempt 1, 2, 3, ..."""
+    return base_seconds * (2 ** (attempt - 1))
+
+
+# --------------------------------------------------------------------------- envelope
+def make_envelope(contract: EventContract, payload: dict[str, Any], *,
+                  occurred_at: datetime, actor: dict[str, Any] | None = None,
+                  event_id: str | None = None) -> dict[str, Any]:
+    """The JSON envelope of one event (payload already dumped by the contract)."""
+    return {
+        "event_id": event_id or str(uuid.uuid4()),
+        "event_type": contract.type,
+        "version": contract.version,
+        "source": contract.source,
+        "occurred_at": occurred_at.astimezone(UTC).isoformat(),
+        "actor": actor,
+        "payload": payload,
+    }
+
+
+@dataclass(frozen=True)
+class Event:
+    """A received event, loaded and validated."""
+
+    event_id: str
+    event_type: str
+    version: int
+    source: str
+    occurred_at: datetime
+    actor: dict[str, Any] | None
+    payload: dict[str, Any]
+
+
+def load_event(contract: EventContract, body: Any) -> Event:
+    from marshmallow import ValidationError
+
+    try:
+        env = EnvelopeSchema().load(body if isinstance(body, dict) else {})
+    except ValidationError as exc:
+        raise ContractViolation("CONTRACT_VIOLATION", "event envelope invalid",
+                                {"fields": exc.messages}) from exc
+    payload = contract.load_payload(env["payload"])
+    return Event(str(env["event_id"]), env["event_type"], env["version"], env["source"],
+                 env["occurred_at"], env.get("actor"), payload)
+
+
+# --------------------------------------------------------------------------- consumers
+class ReliableEventHandler(EventHandler):
+    """An event handler that retries with backoff and dead-letters instead of dropping.
+
+    The message is acked only after the worker finished (nameko's behaviour); on an
+    error it is first republished (persistent, confirmed) to the next retry queue or
+    to the dead-letter queue, then acked.
+    """
+
+    def __init__(self, source_service: str, event_type: str, **kwargs: Any):
+        super().__init__(source_service, event_type, **kwargs)
+        self._publisher: Publisher | None = None
+        self._settings: Any = None
+
+    def setup(self) -> None:
+        from services.common.config import settings_for
+
+        super().setup()
+        self._settings = settings_for(self.container.config)
+        self._publisher = Publisher(self.container.config["AMQP_URI"])
+        # declare our own retry / dead-letter queues (the main one nameko declares)
+        from kombu import Connection
+
+        sub = self.subscription
+        with Connection(self.container.config["AMQP_URI"]) as conn:
+            declare_topology(conn, [sub], self._settings.event_max_attempts)
+
+    @property
+    def subscription(self) -> Subscription:
+        from services.common.contracts.subscriptions import find_subscription
+
+        sub = find_subscription(self.container.service_name, self.method_name,
+                                self.source_service, self.event_type)
+        if sub is None:
+            raise LookupError(
+                f"{self.container.service_name}.{self.method_name} consumes "
+                f"{self.source_service}.{self.event_type} but is not in the subscription "
+                "table (services/common/contracts/subscriptions.py)")
+        return sub
+
+    def handle_message_processed(self, message: Any, result: Any = None,
+                                 exc_info: Any = None) -> None:
+        if exc_info is not None:
+            try:
+                self._route_failure(message, exc_info[1])
+            except Exception:  # could not park it: requeue rather than lose it
+                log.exception("could not republish a failed event; requeueing",
+                              extra={"message_id": "event_requeued"})
+                self.queue_consumer.requeue_message(message)
+                return
+        self.queue_consumer.ack_message(message)
+
+    def _route_failure(self, message: Any, exc: BaseException) -> None:
+        sub = self.subscription
+        headers = dict(message.headers or {})
+        attempt = int(headers.get(ATTEMPT_HEADER, 1))
+        headers[ERROR_HEADER] = f"{type(exc).__name__}: {exc}"[:500]
+        permanent = isinstance(exc, ContractViolation)
+        max_attempts = self._settings.event_max_attempts
+        if permanent or attempt >= max_attempts:
+            target, expiration, outcome = sub.dlq, None, "dead_lettered"
+        else:
+            target = sub.retry_queue(attempt)
+            expiration = retry_delay(self._settings.event_retry_base_seconds, attempt)
+            headers[ATTEMPT_HEADER] = attempt + 1
+            outcome = "retried"
+        log.warning("event handler failed", extra={
+            "message_id": f"event_{outcome}", "queue": sub.queue, "attempt": attempt,
+            "error": headers[ERROR_HEADER]})
+        assert self._publisher is not None
+        self._publisher.publish(
+            message.body, exchange="", routing_key=target, headers=headers,
+            expiration=expiration, content_type=message.content_type,
+            content_encoding=message.content_encoding, serializer=None,
+            use_confirms=True,
+        )
+        EVENTS_CONSUMED.labels(self.container.service_name, sub.contract.type, outcome).inc()
+
+
+def consumes(contract: EventContract) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare ``method(self, event: Event)`` as the idempotent handler of ``contract``.
+
+    The handler does its work on ``self.uow`` and must not commit: the wrapper records
+    the ``event_id`` in ``processed_event`` and commits once. A repeated ``event_id``
+    is skipped. The ``(service, method)`` pair must be in the subscription table.
+    """
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(self: Any, body: Any) -> Any:
+            event = load_event(contract, body)
+            uow = self.uow
+            consumer = f"{self.name}.{fn.__name__}"
+            table = uow.infra.processed_event
+            seen = uow.session.execute(
+                select(table.c.event_id).where(table.c.consumer == consumer,
+                                               table.c.event_id == event.event_id)
+            ).first()
+            if seen:
+                EVENTS_CONSUMED.labels(self.name, contract.type, "duplicate").inc()
+                return None
+            result = fn(self, event)
+            uow.session.execute(insert(table).values(
+                consumer=consumer, event_id=event.event_id,
+                processed_at=datetime.now(UTC)))
+            try:
+                uow.commit()
+            except IntegrityError:  # a concurrent redelivery won the race
+                uow.rollback()
+                EVENTS_CONSUMED.labels(self.name, contract.type, "duplicate").inc()
+                return None
+            EVENTS_CONSUMED.labels(self.name, contract.type, "applied").inc()
+            return result
+
+        wrapper.__lpse_consumes__ = contract  # type: ignore[attr-defined]
+        return ReliableEventHandler.decorator(contract.source, contract.type)(wrapper)
+
+    return decorator
+
+
+# --------------------------------------------------------------------------- RPC server
+def request_hash(request: dict[str, Any]) -> str:
+    data = {k: v for k, v in request.items() if k != "idempotency_key"}
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def implements(contract: RpcContract) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Expose ``method(self, request: dict)`` as the RPC ``contract``.
+
+    Loads the request through the contract (``ContractViolation`` if invalid), dumps
+    the return value through the response schema, and declares every ``EprocError`` as
+    expected. For an idempotent contract the use case's commit is deferred so that the
+    effect and ``(method, idempotency_key) -> response`` are committed together.
+    """
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(self: Any, request: Any = None) -> Any:
+            loaded = contract.load_request(request)
+            if not contract.idempotent:
+                return contract.dump_response(fn(self, loaded))
+            return _idempotent_call(self, contract, fn, request, loaded)
+
+        wrapper.__lpse_implements__ = contract  # type: ignore[attr-defined]
+        return rpc(expected_exceptions=DOMAIN_ERRORS)(wrapper)
+
+    return decorator
+
+
+def _idempotent_call(service: Any, contract: RpcContract, fn: Callable[..., Any],
+                     raw: dict[str, Any], loaded: dict[str, Any]) -> Any:
+    uow = service.uow
+    table = uow.infra.idempotency_record
+    key = loaded["idempotency_key"]
+    digest = request_hash(raw)
+
+    def stored() -> Any:
+        row = uow.session.execute(
+            select(table.c.request_hash, table.c.response)
+            .where(table.c.method == contract.method, table.c.key == key)
+        ).first()
+        if row is None:
+            return None
+        if row.request_hash != digest:
+            raise EprocError("IDEMPOTENCY_KEY_REUSED",
+                             "this idempotency key was used for a different request",
+                             {"idempotency_key": key})
+        IDEMPOTENT_REPLAYS.labels(contract.service, contract.method).inc()
+        return {"response": row.response}
+
+    previous = stored()
+    if previous is not None:
+        return previous["response"]
+    uow.defer_commit()
+    result = contract.dump_response(fn(service, loaded))
+    uow.session.execute(insert(table).values(
+        method=contract.method, key=key, request_hash=digest, response=result,
+        created_at=datetime.now(UTC)))
+    try:
+        uow.complete_deferred()
+    except IntegrityError:  # the same key ran concurrently and committed first
+        uow.rollback()
+        previous = stored()
+        if previous is None:
+            raise
+        return previous["response"]
+    return result
+
+
+# --------------------------------------------------------------------------- RPC client
+class RpcClient:
+    """Typed calls: dump the request and load the response with the same contract.
+
+    ``proxy_for(service)`` returns something with nameko's ``proxy.<method>(...)``
+    interface (a standalone ``ClusterRpcProxy`` attribute or an ``RpcProxy``).
+    """
+
+    def __init__(self, proxy_for: Callable[[str], Any]):
+        self._proxy_for = proxy_for
+
+    def call(self, contract: RpcContract, request: dict[str, Any]) -> Any:
+        data = contract.dump_request(request)
+        proxy = self._proxy_for(contract.service)
+        result = getattr(proxy, contract.method)(data)
+        return contract.load_response(result)
+
+
+__all__ = [
+    "ATTEMPT_HEADER", "Event", "ReliableEventHandler", "RpcClient", "Subscription",
+    "consumes", "declare_topology", "events_exchange", "handler_queue_name",
+    "implements", "load_event", "make_envelope", "retry_delay", "subscription_queues",
+]

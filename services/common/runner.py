@@ -1,0 +1,82 @@
+"""Run one nameko service in this process: patch, configure, check the broker, serve.
+
+Used by ``lpse run-service <name>``. eventlet must be monkey-patched before anything
+else is imported, so the CLI calls :func:`patch` first. Settings are validated here
+(the process stops with the list of problems), the RabbitMQ connection is checked with
+a clear message, and SIGINT/SIGTERM stop the service gracefully (in-flight workers
+finish, unacked messages go back to the queue).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+RABBIT_HELP = (
+    "RabbitMQ is not reachable at {uri}.\n"
+    "Start one, e.g. `rabbitmq-server -detached` (Debian package rabbitmq-server) or\n"
+    "`docker run -d -p 5672:5672 -p 15672:15672 rabbitmq:3-management`,\n"
+    "or point AMQP_URI at a running broker."
+)
+
+
+def patch() -> None:
+    """Monkey-patch for eventlet and make psycopg2 cooperative. Call first."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    import eventlet
+
+    eventlet.monkey_patch()
+    from psycogreen.eventlet import patch_psycopg
+
+    patch_psycopg()
+
+
+def check_broker(amqp_uri: str, timeout: float = 5.0) -> None:
+    """Raise SystemExit with instructions when the broker does not answer."""
+    from kombu import Connection
+
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        safe_uri = amqp_uri.split("@")[-1]
+        raise SystemExit(RABBIT_HELP.format(uri=safe_uri) + f"\n({exc})") from None
+
+
+def run_service(name: str, service_cls: Any, *, require: tuple[str, ...] = ()) -> None:
+    """Start ``service_cls`` and block until SIGINT/SIGTERM."""
+    import eventlet
+    from nameko.runners import ServiceRunner
+
+    from services.common.config import ConfigError, load_settings
+    from services.common.logging import setup_logging
+
+    try:
+        settings = load_settings(require=require, service=name)
+    except ConfigError as exc:
+        raise SystemExit(f"{name}: {exc}") from None
+    setup_logging(settings.log_level, settings.log_format, service=name)
+    check_broker(settings.amqp_uri)
+    runner = ServiceRunner(settings.nameko_config())
+    runner.add_service(service_cls)
+
+    def shutdown(signum: int, _frame: Any) -> None:
+        log.info("stopping", extra={"message_id": "service_stopping", "signal": signum})
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    runner.start()
+    log.info("started", extra={"message_id": "service_started", "service": name,
+                               "metrics_port": settings.metrics_port})
+    try:
+        runner.wait()
+    except KeyboardInterrupt:  # pragma: no cover
+        runner.kill()
+    sys.exit(0)
