@@ -118,13 +118,18 @@ class Settings:
     upload_max_bytes: int
     lpse_fault: str | None
     service: str | None = field(default=None)
+    #: per-service overrides from ``<SERVICE>_DATABASE_URL`` (e.g. REGISTRASI_DATABASE_URL)
+    service_database_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_test(self) -> bool:
         return self.lpse_env == "test"
 
     def database_url_for(self, service: str) -> str:
-        """The service's own database; without ``DATABASE_URL`` a SQLite file in VAR_DIR."""
+        """The service's own database: ``<SERVICE>_DATABASE_URL``, else ``DATABASE_URL``,
+        else a SQLite file in VAR_DIR."""
+        if service in self.service_database_urls:
+            return self.service_database_urls[service]
         if self.database_url:
             return self.database_url
         path = Path(self.var_dir).resolve() / f"{service}.db"
@@ -171,7 +176,10 @@ def load_settings(
         raise ConfigError(problems)
     names = {f.name for f in dc_fields(Settings)}
     values = {k.lower(): v for k, v in data.items() if k.lower() in names}
-    return Settings(**values, service=service)
+    per_service = {k[: -len("_DATABASE_URL")].lower(): v for k, v in environ.items()
+                   if k.endswith("_DATABASE_URL") and k != "DATABASE_URL"
+                   and k != "TEST_DATABASE_URL" and v}
+    return Settings(**values, service=service, service_database_urls=per_service)
 
 
 def settings_for(container_config: Mapping[str, Any]) -> Settings:
