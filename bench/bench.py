@@ -32,6 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from services.common.testing import create_database, drop_database  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     BIN,
     create_vhost,
@@ -40,8 +41,6 @@ from tests.e2e.conftest import (  # noqa: E402
     stop,
     wait_http,
 )
-
-from services.common.testing import create_database, drop_database  # noqa: E402
 
 LUA_LOGIN = """
 wrk.method = "POST"
@@ -65,14 +64,31 @@ def parse_wrk(out: str) -> dict:
     pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50_ms": to_ms(pct["50"]), "p99_ms": to_ms(pct["99"]),
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": errors.group(1) if errors else ""}
+    return {
+        "rps": rps,
+        "p50_ms": to_ms(pct["50"]),
+        "p99_ms": to_ms(pct["99"]),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict | None = None,
-        script: str | None = None) -> dict:
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    headers: dict | None = None,
+    script: str | None = None,
+) -> dict:
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     for k, v in (headers or {}).items():
         cmd += ["-H", f"{k}: {v}"]
     if script:
@@ -91,8 +107,11 @@ def _kombu_server(amqp_uri: str, ready, stop_evt) -> None:
         producer = Producer(conn.channel(), serializer="json")
 
         def on_message(body, message):
-            producer.publish({"result": body}, routing_key=message.properties["reply_to"],
-                             correlation_id=message.properties["correlation_id"])
+            producer.publish(
+                {"result": body},
+                routing_key=message.properties["reply_to"],
+                correlation_id=message.properties["correlation_id"],
+            )
             message.ack()
 
         with conn.Consumer(queue, callbacks=[on_message], prefetch_count=50):
@@ -109,7 +128,9 @@ def _kombu_client(amqp_uri: str, seconds: float, out) -> None:
 
     latencies = []
     with Connection(amqp_uri) as conn:
-        reply = Queue(f"bench-reply-{uuid.uuid4().hex}", exclusive=True, auto_delete=True)
+        reply = Queue(
+            f"bench-reply-{uuid.uuid4().hex}", exclusive=True, auto_delete=True
+        )
         producer = Producer(conn.channel(), serializer="json")
         got = {}
 
@@ -122,8 +143,13 @@ def _kombu_client(amqp_uri: str, seconds: float, out) -> None:
             while time.perf_counter() < end:
                 cid = uuid.uuid4().hex
                 start = time.perf_counter()
-                producer.publish({"x": 1}, routing_key="bench-rpc", reply_to=reply.name,
-                                 correlation_id=cid, declare=[])
+                producer.publish(
+                    {"x": 1},
+                    routing_key="bench-rpc",
+                    reply_to=reply.name,
+                    correlation_id=cid,
+                    declare=[],
+                )
                 while cid not in got:
                     conn.drain_events(timeout=10)
                 latencies.append(time.perf_counter() - start)
@@ -136,8 +162,10 @@ def kombu_rpc(amqp_uri: str, seconds: float, clients: int) -> dict:
     server = ctx.Process(target=_kombu_server, args=(amqp_uri, ready, stop_evt))
     server.start()
     ready.wait(20)
-    procs = [ctx.Process(target=_kombu_client, args=(amqp_uri, seconds, out))
-             for _ in range(clients)]
+    procs = [
+        ctx.Process(target=_kombu_client, args=(amqp_uri, seconds, out))
+        for _ in range(clients)
+    ]
     for p in procs:
         p.start()
     lat = []
@@ -148,32 +176,81 @@ def kombu_rpc(amqp_uri: str, seconds: float, clients: int) -> dict:
     stop_evt.set()
     server.join(10)
     lat.sort()
-    return {"rps": len(lat) / seconds, "p50_ms": statistics.median(lat) * 1000,
-            "p99_ms": lat[int(len(lat) * 0.99)] * 1000, "non_2xx": 0, "socket_errors": ""}
+    return {
+        "rps": len(lat) / seconds,
+        "p50_ms": statistics.median(lat) * 1000,
+        "p99_ms": lat[int(len(lat) * 0.99)] * 1000,
+        "non_2xx": 0,
+        "socket_errors": "",
+    }
 
 
 # ---------------------------------------------------------------- the stack
 def start_stack(tmp: Path, vhost: str, db_url: str) -> tuple[str, dict, list, str]:
     admin_password = "Adm-" + secrets.token_urlsafe(12)
-    env = {**os.environ, "LPSE_ENV": "test", "JWT_SECRET": secrets.token_hex(32),
-           "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-           "DATABASE_URL": db_url, "VAR_DIR": str(tmp / "var"),
-           "PYTHONWARNINGS": "ignore::DeprecationWarning", "LOG_LEVEL": "WARNING",
-           "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000"}
+    env = {
+        **os.environ,
+        "LPSE_ENV": "test",
+        "JWT_SECRET": secrets.token_hex(32),
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+        "DATABASE_URL": db_url,
+        "VAR_DIR": str(tmp / "var"),
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        "LOG_LEVEL": "WARNING",
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
+    }
     for args in (["topology"], ["migrate", "registrasi"]):
-        subprocess.run([str(BIN / "lpse"), *args], env=env, check=True, cwd=ROOT,
-                       capture_output=True)
-    subprocess.run([str(BIN / "lpse"), "create-admin", "--username", "admin", "--email",
-                    "admin@example.org", "--nama", "Admin PPE"], cwd=ROOT, check=True,
-                   env={**env, "LPSE_ADMIN_PASSWORD": admin_password}, capture_output=True)
+        subprocess.run(
+            [str(BIN / "lpse"), *args],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+    subprocess.run(
+        [
+            str(BIN / "lpse"),
+            "create-admin",
+            "--username",
+            "admin",
+            "--email",
+            "admin@example.org",
+            "--nama",
+            "Admin PPE",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={**env, "LPSE_ADMIN_PASSWORD": admin_password},
+        capture_output=True,
+    )
     port = free_port()
-    procs = [subprocess.Popen([str(BIN / "lpse"), "run-service", "registrasi"], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    procs.append(subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**env, "GATEWAY_BIND": f"127.0.0.1:{port}",
-             "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prom")}))
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "lpse"), "run-service", "registrasi"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    procs.append(
+        subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "gateway/gunicorn.conf.py",
+                "gateway.wsgi:app",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={
+                **env,
+                "GATEWAY_BIND": f"127.0.0.1:{port}",
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prom"),
+            },
+        )
+    )
     url = f"http://127.0.0.1:{port}"
     wait_http(f"{url}/readyz", 90, procs)
     return url, env, procs, admin_password
@@ -182,10 +259,21 @@ def start_stack(tmp: Path, vhost: str, db_url: str) -> tuple[str, dict, list, st
 def start_hello(tmp: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "bench.hello_app:app"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "GATEWAY_BIND": f"127.0.0.1:{port}",
-             "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prom-hello")})
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            "gateway/gunicorn.conf.py",
+            "bench.hello_app:app",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={
+            **os.environ,
+            "GATEWAY_BIND": f"127.0.0.1:{port}",
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prom-hello"),
+        },
+    )
     url = f"http://127.0.0.1:{port}"
     wait_http(f"{url}/", 30, [proc])
     return url, proc
@@ -207,31 +295,43 @@ def main() -> int:
     results: dict[str, dict] = {}
     try:
         url, env, procs, admin_password = start_stack(tmp, vhost, db_url)
-        login = requests.post(f"{url}/api/v1/auth/login", timeout=15,
-                              json={"username": "admin", "password": admin_password}).json()
+        login = requests.post(
+            f"{url}/api/v1/auth/login",
+            timeout=15,
+            json={"username": "admin", "password": admin_password},
+        ).json()
         token, user_id = login["token"], login["actor"]["user_id"]
         hdr = {"Authorization": f"Bearer {token}"}
-        assert requests.get(f"{url}/api/v1/user/{user_id}", headers=hdr).status_code == 200
+        assert (
+            requests.get(f"{url}/api/v1/user/{user_id}", headers=hdr).status_code == 200
+        )
         print("warming up ...", file=sys.stderr)
         wrk(f"{url}/api/v1/user/{user_id}", 2, args.connections, hdr)
         results["gateway_authenticated_read_1_rpc"] = wrk(
-            f"{url}/api/v1/user/{user_id}", args.seconds, args.connections, hdr)
+            f"{url}/api/v1/user/{user_id}", args.seconds, args.connections, hdr
+        )
         script = tmp / "login.lua"
         script.write_text(LUA_LOGIN % ("admin", admin_password))
-        results["gateway_login"] = wrk(f"{url}/api/v1/auth/login", args.seconds,
-                                       args.connections, script=str(script))
+        results["gateway_login"] = wrk(
+            f"{url}/api/v1/auth/login",
+            args.seconds,
+            args.connections,
+            script=str(script),
+        )
         for p in procs:
             stop(p)
         procs = []
         hello_url, hello = start_hello(tmp)
         procs = [hello]
         wrk(f"{hello_url}/", 2, args.connections)
-        results["bare_gunicorn_flask_hello"] = wrk(f"{hello_url}/", args.seconds,
-                                                   args.connections)
+        results["bare_gunicorn_flask_hello"] = wrk(
+            f"{hello_url}/", args.seconds, args.connections
+        )
         stop(hello)
         procs = []
         results["raw_kombu_request_reply"] = kombu_rpc(
-            f"amqp://guest:guest@127.0.0.1:5672/{vhost}", args.seconds, args.connections)
+            f"amqp://guest:guest@127.0.0.1:5672/{vhost}", args.seconds, args.connections
+        )
     finally:
         for p in procs:
             stop(p)
@@ -239,20 +339,31 @@ def main() -> int:
         delete_vhost(vhost)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"\nLPSE bench {datetime.now(UTC).isoformat(timespec='seconds')} "
-          f"({os.cpu_count()} cores, {args.connections} connections, {args.seconds}s each)")
+    print(
+        f"\nLPSE bench {datetime.now(UTC).isoformat(timespec='seconds')} "
+        f"({os.cpu_count()} cores, {args.connections} connections, "
+        f"{args.seconds}s each)"
+    )
     print(f"{'path':40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for name, r in results.items():
-        print(f"{name:40} {r['rps']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} "
-              f"{r['non_2xx']:8d}")
+        print(
+            f"{name:40} {r['rps']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} "
+            f"{r['non_2xx']:8d}"
+        )
     gw = results["gateway_authenticated_read_1_rpc"]["rps"]
     print("\nratios:")
-    print(f"  gateway read / bare gunicorn hello : "
-          f"{gw / results['bare_gunicorn_flask_hello']['rps']:.2f}")
-    print(f"  gateway read / raw kombu req-reply : "
-          f"{gw / results['raw_kombu_request_reply']['rps']:.2f}")
-    print(f"  logins / gateway read              : "
-          f"{results['gateway_login']['rps'] / gw:.3f}")
+    print(
+        f"  gateway read / bare gunicorn hello : "
+        f"{gw / results['bare_gunicorn_flask_hello']['rps']:.2f}"
+    )
+    print(
+        f"  gateway read / raw kombu req-reply : "
+        f"{gw / results['raw_kombu_request_reply']['rps']:.2f}"
+    )
+    print(
+        f"  logins / gateway read              : "
+        f"{results['gateway_login']['rps'] / gw:.3f}"
+    )
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

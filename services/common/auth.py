@@ -108,18 +108,21 @@ def verify_token(secret: str, token: str, *, audience: str, issuer: str,
 
     :raises Unauthenticated: ``TOKEN_INVALID`` or ``TOKEN_EXPIRED``.
     """
-    options = {"require": ["exp", "sub", "sid", "aud", "iss"]}
+    options: dict[str, Any] = {"require": ["exp", "sub", "sid", "aud", "iss"]}
+    if now is not None:
+        # a test clock may run ahead of real time: check times against server time
+        options.update(verify_exp=False, verify_nbf=False, verify_iat=False)
     try:
-        kwargs: dict[str, Any] = {}
-        if now is not None:
-            # a test clock may run ahead of real time: check exp against server time
-            options["verify_exp"] = False
         claims = jwt.decode(token, secret, algorithms=list(ALLOWED_ALGORITHMS),
-                            audience=audience, issuer=issuer, options=options, **kwargs)
+                            audience=audience, issuer=issuer, options=options)
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("TOKEN_EXPIRED", "token expired") from exc
     except jwt.PyJWTError as exc:
         raise Unauthenticated("TOKEN_INVALID", "token invalid") from exc
-    if now is not None and claims["exp"] < now.timestamp():
-        raise Unauthenticated("TOKEN_EXPIRED", "token expired")
+    if now is not None:
+        moment = now.timestamp()
+        if claims["exp"] < moment:
+            raise Unauthenticated("TOKEN_EXPIRED", "token expired")
+        if max(claims.get("nbf", 0), claims.get("iat", 0) - 5) > moment:
+            raise Unauthenticated("TOKEN_INVALID", "token not valid yet")
     return claims

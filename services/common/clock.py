@@ -32,7 +32,8 @@ class SystemClock:
         return utcnow()
 
     def set_offset(self, seconds: float) -> None:
-        raise Forbidden("TEST_CLOCK_DISABLED", "the clock can only be set when LPSE_ENV=test")
+        raise Forbidden("TEST_CLOCK_DISABLED",
+                        "the clock can only be set when LPSE_ENV=test")
 
 
 class TestClock(SystemClock):

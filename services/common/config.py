@@ -10,15 +10,19 @@ time: services call it in ``DependencyProvider.setup()`` (through
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields as dc_fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 ENVIRONMENTS = ("dev", "test", "production")
 #: Words that mark a value as a placeholder that must never reach production.
-PLACEHOLDER_MARKERS = ("change", "placeholder", "example", "secret", "dev-", "test-", "xxx")
+PLACEHOLDER_MARKERS = (
+    "change", "placeholder", "example", "secret", "dev-", "test-", "xxx",
+)
 MIN_SECRET_LENGTH = 32
 
 
@@ -43,7 +47,8 @@ class SettingsSchema(Schema):
     VAR_DIR = fields.String(load_default="var")
     BLOB_DIR = fields.String(load_default=None, allow_none=True)
     JWT_SECRET = fields.String(load_default=None, allow_none=True)
-    JWT_TTL_SECONDS = fields.Integer(load_default=3600, validate=validate.Range(60, 86400))
+    JWT_TTL_SECONDS = fields.Integer(load_default=3600,
+                                     validate=validate.Range(60, 86400))
     JWT_AUDIENCE = fields.String(load_default="lpse-karangasem")
     JWT_ISSUER = fields.String(load_default="lpse-karangasem/registrasi")
     METRICS_PORT = fields.Integer(load_default=0, validate=validate.Range(0, 65535))
@@ -53,20 +58,28 @@ class SettingsSchema(Schema):
         load_default="INFO",
         validate=validate.OneOf(["DEBUG", "INFO", "WARNING", "ERROR"]),
     )
-    LOG_FORMAT = fields.String(load_default="json", validate=validate.OneOf(["json", "text"]))
+    LOG_FORMAT = fields.String(load_default="json",
+                               validate=validate.OneOf(["json", "text"]))
     # argon2id; the floors are OWASP ASVS 5.0's minimum (m >= 19 MiB, t >= 2)
-    ARGON2_MEMORY_KIB = fields.Integer(load_default=19456, validate=validate.Range(19456))
+    ARGON2_MEMORY_KIB = fields.Integer(load_default=19456,
+                                       validate=validate.Range(19456))
     ARGON2_TIME_COST = fields.Integer(load_default=2, validate=validate.Range(2, 20))
     ARGON2_PARALLELISM = fields.Integer(load_default=1, validate=validate.Range(1, 16))
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = fields.Integer(load_default=100, validate=validate.Range(1))
-    LOGIN_MAX_FAILURES_PER_ADDRESS = fields.Integer(load_default=300, validate=validate.Range(1))
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = fields.Integer(load_default=100,
+                                                    validate=validate.Range(1))
+    LOGIN_MAX_FAILURES_PER_ADDRESS = fields.Integer(load_default=300,
+                                                    validate=validate.Range(1))
     LOGIN_WINDOW_SECONDS = fields.Integer(load_default=3600, validate=validate.Range(1))
     EVENT_MAX_ATTEMPTS = fields.Integer(load_default=5, validate=validate.Range(1, 20))
-    EVENT_RETRY_BASE_SECONDS = fields.Float(load_default=1.0, validate=validate.Range(0.01, 3600))
-    OUTBOX_POLL_SECONDS = fields.Float(load_default=0.5, validate=validate.Range(0.01, 60))
-    OUTBOX_BATCH_SIZE = fields.Integer(load_default=100, validate=validate.Range(1, 10000))
+    EVENT_RETRY_BASE_SECONDS = fields.Float(load_default=1.0,
+                                            validate=validate.Range(0.01, 3600))
+    OUTBOX_POLL_SECONDS = fields.Float(load_default=0.5,
+                                       validate=validate.Range(0.01, 60))
+    OUTBOX_BATCH_SIZE = fields.Integer(load_default=100,
+                                       validate=validate.Range(1, 10000))
     OUTBOX_RELAY_ENABLED = fields.Boolean(load_default=True)
-    UPLOAD_MAX_BYTES = fields.Integer(load_default=10 * 1024 * 1024, validate=validate.Range(1024))
+    UPLOAD_MAX_BYTES = fields.Integer(load_default=10 * 1024 * 1024,
+                                      validate=validate.Range(1024))
     # test-only fault injection (refused outside LPSE_ENV=test)
     LPSE_FAULT = fields.String(load_default=None, allow_none=True)
 
@@ -78,7 +91,8 @@ class SettingsSchema(Schema):
         if secret is None or data.get("LPSE_ENV") in ("dev", "test"):
             return
         lowered = secret.lower()
-        if len(secret) < MIN_SECRET_LENGTH or any(m in lowered for m in PLACEHOLDER_MARKERS):
+        too_short = len(secret) < MIN_SECRET_LENGTH
+        if too_short or any(m in lowered for m in PLACEHOLDER_MARKERS):
             raise ValidationError(
                 f"looks like a placeholder; use a random value of at least "
                 f"{MIN_SECRET_LENGTH} characters (e.g. `openssl rand -hex 32`)",
@@ -118,7 +132,8 @@ class Settings:
     upload_max_bytes: int
     lpse_fault: str | None
     service: str | None = field(default=None)
-    #: per-service overrides from ``<SERVICE>_DATABASE_URL`` (e.g. REGISTRASI_DATABASE_URL)
+    #: per-service overrides from ``<SERVICE>_DATABASE_URL``
+    #: (e.g. REGISTRASI_DATABASE_URL)
     service_database_urls: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -126,8 +141,8 @@ class Settings:
         return self.lpse_env == "test"
 
     def database_url_for(self, service: str) -> str:
-        """The service's own database: ``<SERVICE>_DATABASE_URL``, else ``DATABASE_URL``,
-        else a SQLite file in VAR_DIR."""
+        """The service's own database: ``<SERVICE>_DATABASE_URL``, else
+        ``DATABASE_URL``, else a SQLite file in VAR_DIR."""
         if service in self.service_database_urls:
             return self.service_database_urls[service]
         if self.database_url:

@@ -54,14 +54,16 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_bind_param(self, value: datetime | None,
+                           dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTCDateTime column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None,
+                             dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -116,7 +118,8 @@ def make_metadata() -> MetaData:
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the right settings for SQLite files and for PostgreSQL."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": 30},
                                **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -132,11 +135,14 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_recycle", 1800)
+    # an explicit None unsets a default (NullPool refuses pool_size/max_overflow)
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
     return create_engine(url, **kwargs)
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:
-    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    bind = (session_or_engine.get_bind() if isinstance(session_or_engine, Session)
+            else session_or_engine)
     return bind.dialect.name == "postgresql"
 
 
@@ -188,7 +194,8 @@ class UoW:
         from services.common.outbox import OutboxWriter
 
         if "_outbox" not in self._built:
-            self._built["_outbox"] = OutboxWriter(self.session, self.infra.outbox, self.source)
+            self._built["_outbox"] = OutboxWriter(self.session, self.infra.outbox,
+                                                  self.source)
         return self._built["_outbox"]
 
     def defer_commit(self) -> None:

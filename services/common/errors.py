@@ -11,11 +11,12 @@ the ``code`` is the stable machine-readable part, the message is for people.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 try:  # nameko is optional for pure-domain users of this module (e.g. scripts)
-    from nameko.exceptions import registry as _nameko_registry
     from nameko.exceptions import get_module_path as _module_path
+    from nameko.exceptions import registry as _nameko_registry
 except ImportError:  # pragma: no cover
     _nameko_registry = None
 
@@ -25,6 +26,9 @@ class EprocError(Exception):
 
     The positional args are exactly ``(code, message, details)`` so that nameko's
     serialisation (which re-creates the exception from ``exc.args``) round-trips it.
+    ``details`` travels in ``args`` as JSON text: nameko turns every non-string value
+    in ``args`` into a string (``3`` -> ``"3"``, ``None`` -> ``"None"``), so the JSON
+    keeps numbers, booleans and nulls typed; the constructor accepts either form.
     """
 
     default_code = "EPROC_ERROR"
@@ -33,11 +37,14 @@ class EprocError(Exception):
         self,
         code: str | None = None,
         message: str = "",
-        details: dict[str, Any] | None = None,
+        details: dict[str, Any] | str | None = None,
     ) -> None:
         code = code or self.default_code
+        if isinstance(details, str):  # re-created by nameko from args
+            details = json.loads(details)
         details = dict(details or {})
-        super().__init__(code, message, details)
+        super().__init__(code, message,
+                         json.dumps(details, default=str, ensure_ascii=False))
         self.code = code
         self.message = message
         self.details = details

@@ -39,7 +39,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str, ensure_ascii=False)
 
 
-def setup_logging(level: str = "INFO", fmt: str = "json", service: str | None = None) -> None:
+class ServiceFilter(logging.Filter):
+    """Adds ``service`` to records that do not carry one.
+
+    A filter, not a record factory: a factory sets the attribute on every record, and
+    ``logging`` then refuses any ``extra={"service": ...}`` with a KeyError.
+    """
+
+    def __init__(self, service: str | None = None):
+        super().__init__()
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.service and not hasattr(record, "service"):
+            record.service = self.service
+        return True
+
+
+def setup_logging(level: str = "INFO", fmt: str = "json",
+                  service: str | None = None) -> None:
     """Configure the root logger once for a process."""
     formatter = "json" if fmt == "json" else "text"
     logging.config.dictConfig({
@@ -49,18 +67,10 @@ def setup_logging(level: str = "INFO", fmt: str = "json", service: str | None = 
             "json": {"()": JsonFormatter},
             "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         },
+        "filters": {"service": {"()": ServiceFilter, "service": service}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": sys.stderr,
-                                "formatter": formatter}},
+                                "formatter": formatter, "filters": ["service"]}},
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {"kombu": {"level": "WARNING"}, "amqp": {"level": "WARNING"},
                     "nameko": {"level": "INFO" if level == "DEBUG" else "WARNING"}},
     })
-    if service:
-        old_factory = logging.getLogRecordFactory()
-
-        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-            record = old_factory(*args, **kwargs)
-            record.service = service
-            return record
-
-        logging.setLogRecordFactory(factory)

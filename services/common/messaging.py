@@ -6,7 +6,8 @@ Nameko's defaults lose or duplicate messages in five ways; each is closed here:
    declared from the static subscription table (``contracts/subscriptions.py``) by
    :func:`declare_topology`, which the outbox relay runs before it publishes anything
    and ``lpse topology`` runs at deploy time. A ``@consumes`` for an event that is not
-   in the table fails at import.
+   in the table fails when its service starts. The handler consumes from the very
+   ``Queue`` declared here, so the two declarations cannot disagree.
 2. *Handler that raises* - :class:`ReliableEventHandler` republishes the message to a
    per-attempt retry queue (``<q>.retry.<n>``, message TTL = backoff, dead-lettered
    back into ``<q>``) and after ``EVENT_MAX_ATTEMPTS`` to ``<q>.dlq``; invalid payloads
@@ -38,11 +39,11 @@ from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
 from nameko.rpc import rpc
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts.base import EnvelopeSchema, EventContract, RpcContract
-from services.common.errors import DOMAIN_ERRORS, ContractViolation, EprocError
+from services.common.errors import DOMAIN_ERRORS, Conflict, ContractViolation
 from services.common.metrics import EVENTS_CONSUMED, IDEMPOTENT_REPLAYS
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,10 @@ def subscription_queues(sub: Subscription, max_attempts: int) -> list[Queue]:
 
 def declare_topology(connection: Any, subscriptions: Iterable[Subscription],
                      max_attempts: int, sources: Iterable[str] = ()) -> int:
-    """Declare exchanges and every consumer's queues; idempotent. Returns queue count."""
+    """Declare exchanges and every consumer's queues; idempotent.
+
+    Returns the number of queues declared.
+    """
     count = 0
     with connection.channel() as channel:
         for source in set(sources):
@@ -174,17 +178,21 @@ class ReliableEventHandler(EventHandler):
         self._settings: Any = None
 
     def setup(self) -> None:
+        from kombu import Connection
+
         from services.common.config import settings_for
 
         super().setup()
         self._settings = settings_for(self.container.config)
         self._publisher = Publisher(self.container.config["AMQP_URI"])
-        # declare our own retry / dead-letter queues (the main one nameko declares)
-        from kombu import Connection
-
         sub = self.subscription
+        max_attempts = self._settings.event_max_attempts
+        # consume from the very Queue that declare_topology declares (same name,
+        # binding, flags and arguments), not from nameko's own copy of it: two
+        # declarations that differ in any argument fail with PRECONDITION_FAILED
+        self.queue = subscription_queues(sub, max_attempts)[0]
         with Connection(self.container.config["AMQP_URI"]) as conn:
-            declare_topology(conn, [sub], self._settings.event_max_attempts)
+            declare_topology(conn, [sub], max_attempts)
 
     @property
     def subscription(self) -> Subscription:
@@ -195,8 +203,8 @@ class ReliableEventHandler(EventHandler):
         if sub is None:
             raise LookupError(
                 f"{self.container.service_name}.{self.method_name} consumes "
-                f"{self.source_service}.{self.event_type} but is not in the subscription "
-                "table (services/common/contracts/subscriptions.py)")
+                f"{self.source_service}.{self.event_type} but is not in the "
+                "subscription table (services/common/contracts/subscriptions.py)")
         return sub
 
     def handle_message_processed(self, message: Any, result: Any = None,
@@ -220,6 +228,7 @@ class ReliableEventHandler(EventHandler):
         max_attempts = self._settings.event_max_attempts
         if permanent or attempt >= max_attempts:
             target, expiration, outcome = sub.dlq, None, "dead_lettered"
+            headers[ATTEMPT_HEADER] = attempt  # shown by `lpse dlq list`
         else:
             target = sub.retry_queue(attempt)
             expiration = retry_delay(self._settings.event_retry_base_seconds, attempt)
@@ -235,15 +244,23 @@ class ReliableEventHandler(EventHandler):
             content_encoding=message.content_encoding, serializer=None,
             use_confirms=True,
         )
-        EVENTS_CONSUMED.labels(self.container.service_name, sub.contract.type, outcome).inc()
+        EVENTS_CONSUMED.labels(self.container.service_name, sub.contract.type,
+                               outcome).inc()
 
 
-def consumes(contract: EventContract) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def consumes(
+        contract: EventContract) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare ``method(self, event: Event)`` as the idempotent handler of ``contract``.
 
     The handler does its work on ``self.uow`` and must not commit: the wrapper records
     the ``event_id`` in ``processed_event`` and commits once. A repeated ``event_id``
     is skipped. The ``(service, method)`` pair must be in the subscription table.
+
+    The ``event_id`` is claimed *before* the handler runs, in the transaction that
+    will hold its effect: a concurrent delivery of the same event waits on the claim
+    and is then skipped as a duplicate. Any error after that, including one raised by
+    the commit itself (a deferred constraint, say), fails the delivery, so it is
+    retried and dead-lettered, never acked as if it had been applied.
     """
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -260,16 +277,16 @@ def consumes(contract: EventContract) -> Callable[[Callable[..., Any]], Callable
             if seen:
                 EVENTS_CONSUMED.labels(self.name, contract.type, "duplicate").inc()
                 return None
-            result = fn(self, event)
-            uow.session.execute(insert(table).values(
-                consumer=consumer, event_id=event.event_id,
-                processed_at=datetime.now(UTC)))
             try:
-                uow.commit()
-            except IntegrityError:  # a concurrent redelivery won the race
+                uow.session.execute(insert(table).values(
+                    consumer=consumer, event_id=event.event_id,
+                    processed_at=datetime.now(UTC)))
+            except IntegrityError:  # a concurrent delivery applied it meanwhile
                 uow.rollback()
                 EVENTS_CONSUMED.labels(self.name, contract.type, "duplicate").inc()
                 return None
+            result = fn(self, event)
+            uow.commit()
             EVENTS_CONSUMED.labels(self.name, contract.type, "applied").inc()
             return result
 
@@ -280,13 +297,17 @@ def consumes(contract: EventContract) -> Callable[[Callable[..., Any]], Callable
 
 
 # --------------------------------------------------------------------------- RPC server
-def request_hash(request: dict[str, Any]) -> str:
-    data = {k: v for k, v in request.items() if k != "idempotency_key"}
+def request_hash(request: dict[str, Any], secret: frozenset[str] = frozenset()) -> str:
+    """SHA-256 of the canonical request, without the key and without secrets
+    (``load_only`` fields such as passwords are never stored, not even hashed)."""
+    data = {k: v for k, v in request.items()
+            if k != "idempotency_key" and k not in secret}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def implements(contract: RpcContract) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def implements(
+        contract: RpcContract) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose ``method(self, request: dict)`` as the RPC ``contract``.
 
     Loads the request through the contract (``ContractViolation`` if invalid), dumps
@@ -311,41 +332,60 @@ def implements(contract: RpcContract) -> Callable[[Callable[..., Any]], Callable
 
 def _idempotent_call(service: Any, contract: RpcContract, fn: Callable[..., Any],
                      raw: dict[str, Any], loaded: dict[str, Any]) -> Any:
+    """Run ``fn`` at most once per ``(method, idempotency_key)``.
+
+    The key is claimed (inserted) *before* the use case runs, in the transaction that
+    will also hold the effect: a concurrent call with the same key - a caller that
+    retried after a timeout while the first call is still running - waits on the
+    unique key until the first commits, then returns its stored response. (Claiming
+    at the end instead would let the retry run the use case concurrently and fail on
+    the effect's own unique constraints.) A use case that raises rolls the claim back
+    with everything else, so a failed call can be retried.
+    """
     uow = service.uow
     table = uow.infra.idempotency_record
     key = loaded["idempotency_key"]
-    digest = request_hash(raw)
+    digest = request_hash(raw, contract.secret_fields())
+    this_key = (table.c.method == contract.method) & (table.c.key == key)
 
-    def stored() -> Any:
+    def stored() -> dict[str, Any] | None:
         row = uow.session.execute(
-            select(table.c.request_hash, table.c.response)
-            .where(table.c.method == contract.method, table.c.key == key)
-        ).first()
+            select(table.c.request_hash, table.c.response).where(this_key)).first()
         if row is None:
             return None
         if row.request_hash != digest:
-            raise EprocError("IDEMPOTENCY_KEY_REUSED",
-                             "this idempotency key was used for a different request",
-                             {"idempotency_key": key})
+            raise Conflict("IDEMPOTENCY_KEY_REUSED",
+                           "this idempotency key was used for a different request",
+                           {"idempotency_key": key})
         IDEMPOTENT_REPLAYS.labels(contract.service, contract.method).inc()
         return {"response": row.response}
+
+    def replay_after_conflict(exc: IntegrityError) -> Any:
+        uow.rollback()
+        previous = stored()
+        if previous is None:  # not our key that conflicted
+            raise exc
+        return previous["response"]
 
     previous = stored()
     if previous is not None:
         return previous["response"]
     uow.defer_commit()
+    record = {"method": contract.method, "key": key, "request_hash": digest,
+              "created_at": datetime.now(UTC)}
+    try:
+        uow.session.execute(insert(table).values(**record, response=None))
+    except IntegrityError as exc:  # the same key committed meanwhile
+        return replay_after_conflict(exc)
     result = contract.dump_response(fn(service, loaded))
-    uow.session.execute(insert(table).values(
-        method=contract.method, key=key, request_hash=digest, response=result,
-        created_at=datetime.now(UTC)))
+    claimed = uow.session.execute(
+        update(table).where(this_key).values(response=result)).rowcount
+    if not claimed:  # the use case rolled its transaction (and our claim) back
+        uow.session.execute(insert(table).values(**record, response=result))
     try:
         uow.complete_deferred()
-    except IntegrityError:  # the same key ran concurrently and committed first
-        uow.rollback()
-        previous = stored()
-        if previous is None:
-            raise
-        return previous["response"]
+    except IntegrityError as exc:  # the same key ran concurrently and committed first
+        return replay_after_conflict(exc)
     return result
 
 

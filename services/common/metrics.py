@@ -63,7 +63,8 @@ def start_metrics_server(port: int) -> None:
     if port and port not in _started_ports:
         start_http_server(port, addr="0.0.0.0")
         _started_ports.add(port)
-        log.info("metrics served", extra={"message_id": "metrics_started", "port": port})
+        log.info("metrics served",
+                 extra={"message_id": "metrics_started", "port": port})
 
 
 class Metrics(DependencyProvider):  # type: ignore[misc]
@@ -86,13 +87,15 @@ class Metrics(DependencyProvider):  # type: ignore[misc]
         call_id_var.set(worker_ctx.call_id)
         self._started[worker_ctx] = time.perf_counter()
 
-    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
+    def worker_result(self, worker_ctx: Any, result: Any = None,
+                      exc_info: Any = None) -> None:
         started = self._started.pop(worker_ctx, None)
         service = self.container.service_name
         name = worker_ctx.entrypoint.method_name
         kind = type(worker_ctx.entrypoint).__name__.lower()
         if started is not None:
-            ENTRYPOINT_LATENCY.labels(service, name, kind).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            ENTRYPOINT_LATENCY.labels(service, name, kind).observe(elapsed)
         if exc_info is not None:
             code = getattr(exc_info[1], "code", None) or type(exc_info[1]).__name__
             ENTRYPOINT_ERRORS.labels(service, name, str(code)).inc()

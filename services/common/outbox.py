@@ -69,7 +69,8 @@ class OutboxWriter:
             raise ValueError(f"{self.source} cannot publish {contract.key}")
         data = contract.dump_payload(payload)
         actor_data = actor.to_dict() if hasattr(actor, "to_dict") else actor
-        envelope = make_envelope(contract, data, occurred_at=occurred_at, actor=actor_data)
+        envelope = make_envelope(contract, data, occurred_at=occurred_at,
+                                 actor=actor_data)
         self.session.execute(insert(self.table).values(
             event_id=envelope["event_id"], source=contract.source,
             event_type=contract.type, version=contract.version,
@@ -131,8 +132,6 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
                              sources=all_sources() | {self.service})
 
     def _run(self) -> None:
-        import eventlet
-
         declared = False
         failures = 0
         while not self._stop.is_set():
@@ -142,11 +141,12 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
                     declared = True
                 published = self.relay_once()
                 failures = 0
-            except Exception:  # broker or database down: back off, never crash the loop
+            except Exception:  # broker or database down: back off, never crash
                 failures += 1
                 log.exception("outbox relay failed", extra={
                     "message_id": "outbox_relay_failed", "service": self.service})
-                eventlet.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
+                # wait on the stop flag, not sleep: stop() must not wait out a backoff
+                self._stop.wait(min(30.0, 0.5 * 2 ** min(failures, 6)))
                 continue
             if published < self.settings.outbox_batch_size:
                 self.wakeup.wait(self.settings.outbox_poll_seconds)
@@ -193,12 +193,15 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
         OUTBOX_OLDEST_AGE.labels(self.service).set(max(age, 0))
 
     def _fault(self, name: str) -> None:
-        """Test-only fault injection (``LPSE_FAULT`` is refused outside LPSE_ENV=test)."""
+        """Test-only fault injection (``LPSE_FAULT`` is refused unless
+        ``LPSE_ENV=test``)."""
         if self.settings.lpse_fault == name:
-            log.error("fault injected", extra={"message_id": "fault_injected", "fault": name})
+            log.error("fault injected",
+                      extra={"message_id": "fault_injected", "fault": name})
             os._exit(9)
 
 
 def pending_count(session: Session, infra: InfraTables) -> int:
     table = infra.outbox
-    return session.execute(select(func.count()).where(table.c.published_at.is_(None))).scalar_one()
+    return session.execute(
+        select(func.count()).where(table.c.published_at.is_(None))).scalar_one()

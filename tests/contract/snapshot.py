@@ -32,15 +32,22 @@ def describe_schema(schema_cls: type[Schema] | None) -> Any:
         return None
     out = {}
     for name, field in sorted(schema_cls._declared_fields.items()):
-        entry: dict[str, Any] = {"type": type(field).__name__, "required": field.required}
+        entry: dict[str, Any] = {
+            "type": type(field).__name__,
+            "required": field.required,
+        }
         if isinstance(field, fields.Nested):
-            nested = field.nested if isinstance(field.nested, type) else type(field.nested)
+            nested = (
+                field.nested if isinstance(field.nested, type) else type(field.nested)
+            )
             entry["nested"] = describe_schema(nested)
         if isinstance(field, fields.List):
             entry["item"] = type(field.inner).__name__
             if isinstance(field.inner, fields.Nested):
                 inner = field.inner.nested
-                entry["nested"] = describe_schema(inner if isinstance(inner, type) else type(inner))
+                entry["nested"] = describe_schema(
+                    inner if isinstance(inner, type) else type(inner)
+                )
         if isinstance(field, fields.Enum):
             entry["enum"] = sorted(str(m.value) for m in field.enum)
         out[name] = entry
@@ -50,12 +57,19 @@ def describe_schema(schema_cls: type[Schema] | None) -> Any:
 def current() -> dict[str, Any]:
     events, rpcs = load_all_contracts()
     return {
-        "events": {f"{s}.{t}": {"version": c.version, "payload": describe_schema(c.payload)}
-                   for (s, t), c in sorted(events.items())},
-        "rpc": {f"{s}.{m}": {"idempotent": c.idempotent, "many": c.many,
-                             "request": describe_schema(c.request),
-                             "response": describe_schema(c.response)}
-                for (s, m), c in sorted(rpcs.items())},
+        "events": {
+            f"{s}.{t}": {"version": c.version, "payload": describe_schema(c.payload)}
+            for (s, t), c in sorted(events.items())
+        },
+        "rpc": {
+            f"{s}.{m}": {
+                "idempotent": c.idempotent,
+                "many": c.many,
+                "request": describe_schema(c.request),
+                "response": describe_schema(c.response),
+            }
+            for (s, m), c in sorted(rpcs.items())
+        },
     }
 
 

@@ -1,6 +1,7 @@
 """The three contract checks of STYLE §2.6.
 
-1. every EventContract and RpcContract has a sample under ``samples/<source>/<name>.json``
+1. every EventContract and RpcContract has a sample under
+   ``samples/<source>/<name>.json``
    that loads through it (events: the payload schema; RPC: the request schema);
 2. every ``@consumes`` in the code base refers to an existing contract and has its row
    in the subscription table (queues are declared from it);
@@ -61,8 +62,9 @@ def _service_modules():
 def test_every_consumer_is_declared_in_the_subscription_table():
     from services.common.contracts.subscriptions import SUBSCRIPTIONS
 
-    declared = {(s.service, s.method, s.contract.source, s.contract.type)
-                for s in SUBSCRIPTIONS}
+    declared = {
+        (s.service, s.method, s.contract.source, s.contract.type) for s in SUBSCRIPTIONS
+    }
     found = []
     for module in _service_modules():
         for _, cls in inspect.getmembers(module, inspect.isclass):
@@ -78,7 +80,9 @@ def test_every_consumer_is_declared_in_the_subscription_table():
                 assert key in declared, f"{key} missing from SUBSCRIPTIONS"
                 found.append(key)
     # every row in the table is implemented by some handler
-    assert declared <= set(found) | {k for k in declared if k[0] not in _service_names()}
+    assert declared <= set(found) | {
+        k for k in declared if k[0] not in _service_names()
+    }
 
 
 def _service_names():
@@ -110,9 +114,12 @@ def test_contract_field_sets_match_the_snapshot():
     live = current()
     for kind in ("events", "rpc"):
         for key, shape in committed[kind].items():
-            assert key in live[kind], f"{kind} contract {key} removed without a new version"
+            assert key in live[kind], (
+                f"{kind} contract {key} removed without a new version"
+            )
             if kind == "events" and live[kind][key]["version"] != shape["version"]:
                 continue  # a deliberate version bump
             assert live[kind][key] == shape, (
                 f"{kind} contract {key} changed; bump its version or run "
-                "`python -m tests.contract.snapshot --update` for an additive change")
+                "`python -m tests.contract.snapshot --update` for an additive change"
+            )

@@ -38,9 +38,15 @@ def free_port() -> int:
 
 def create_vhost() -> str:
     vhost = f"nameko_test_e2e_{uuid.uuid4().hex[:10]}"
-    requests.put(f"{MGMT}/api/vhosts/{vhost}", auth=MGMT_AUTH, timeout=10).raise_for_status()
-    requests.put(f"{MGMT}/api/permissions/{vhost}/guest", auth=MGMT_AUTH, timeout=10,
-                 json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+    requests.put(
+        f"{MGMT}/api/vhosts/{vhost}", auth=MGMT_AUTH, timeout=10
+    ).raise_for_status()
+    requests.put(
+        f"{MGMT}/api/permissions/{vhost}/guest",
+        auth=MGMT_AUTH,
+        timeout=10,
+        json={"configure": ".*", "write": ".*", "read": ".*"},
+    ).raise_for_status()
     return vhost
 
 
@@ -48,7 +54,9 @@ def delete_vhost(vhost: str) -> None:
     requests.delete(f"{MGMT}/api/vhosts/{vhost}", auth=MGMT_AUTH, timeout=10)
 
 
-def wait_http(url: str, timeout: float = 60, procs: list[subprocess.Popen] = ()) -> None:
+def wait_http(
+    url: str, timeout: float = 60, procs: list[subprocess.Popen] = ()
+) -> None:
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -90,14 +98,23 @@ class Stack:
         return f"{self.url}/api/v1{path}"
 
     def login(self, username: str, password: str) -> str:
-        r = requests.post(self.api("/auth/login"),
-                          json={"username": username, "password": password}, timeout=15)
+        r = requests.post(
+            self.api("/auth/login"),
+            json={"username": username, "password": password},
+            timeout=15,
+        )
         assert r.status_code == 200, r.text
         return r.json()["token"]
 
     def lpse(self, *args: str, **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(BIN / "lpse"), *args], env={**self.env, **env},
-                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        return subprocess.run(
+            [str(BIN / "lpse"), *args],
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
 
 
 def auth(token: str) -> dict[str, str]:
@@ -125,25 +142,48 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "RPC_TIMEOUT": "10",
     }
     port = free_port()
-    stack = Stack(url=f"http://127.0.0.1:{port}", env=env, admin_username="admin",
-                  admin_password=admin_password, logs=tmp)
+    stack = Stack(
+        url=f"http://127.0.0.1:{port}",
+        env=env,
+        admin_username="admin",
+        admin_password=admin_password,
+        logs=tmp,
+    )
     for args in (["topology"], ["migrate", "registrasi"]):
         out = stack.lpse(*args)
         assert out.returncode == 0, out.stderr
-    out = stack.lpse("create-admin", "--username", "admin", "--email", "admin@example.org",
-                     "--nama", "Admin PPE", LPSE_ADMIN_PASSWORD=admin_password)
+    out = stack.lpse(
+        "create-admin",
+        "--username",
+        "admin",
+        "--email",
+        "admin@example.org",
+        "--nama",
+        "Admin PPE",
+        LPSE_ADMIN_PASSWORD=admin_password,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     reg_log = open(tmp / "registrasi.log", "wb")
     stack.procs["registrasi"] = subprocess.Popen(
-        [str(BIN / "lpse"), "run-service", "registrasi"], cwd=ROOT,
-        env={**env, "METRICS_PORT": str(free_port())}, stdout=reg_log, stderr=subprocess.STDOUT)
+        [str(BIN / "lpse"), "run-service", "registrasi"],
+        cwd=ROOT,
+        env={**env, "METRICS_PORT": str(free_port())},
+        stdout=reg_log,
+        stderr=subprocess.STDOUT,
+    )
     gw_log = open(tmp / "gateway.log", "wb")
     multiproc = tmp / "prom"
     stack.procs["gateway"] = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gateway/gunicorn.conf.py", "gateway.wsgi:app"],
-        cwd=ROOT, stdout=gw_log, stderr=subprocess.STDOUT,
-        env={**env, "GATEWAY_BIND": f"127.0.0.1:{port}",
-             "PROMETHEUS_MULTIPROC_DIR": str(multiproc)})
+        cwd=ROOT,
+        stdout=gw_log,
+        stderr=subprocess.STDOUT,
+        env={
+            **env,
+            "GATEWAY_BIND": f"127.0.0.1:{port}",
+            "PROMETHEUS_MULTIPROC_DIR": str(multiproc),
+        },
+    )
     try:
         wait_http(f"{stack.url}/readyz", 90, list(stack.procs.values()))
         yield stack

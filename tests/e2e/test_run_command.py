@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    )
     return {int(p) for p in out.stdout.split()}
 
 
@@ -28,12 +29,21 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
     var = tmp_path / "var"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LPSE_ENV")}
-    env.update(VAR_DIR=str(var), GATEWAY_PORT=str(port),
-               METRICS_PORT_BASE=str(free_port()),
-               AMQP_URI=f"amqp://guest:guest@127.0.0.1:5672/{vhost}")
-    proc = subprocess.Popen([str(ROOT / "scripts" / "run")], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    env.update(
+        VAR_DIR=str(var),
+        GATEWAY_PORT=str(port),
+        METRICS_PORT_BASE=str(free_port()),
+        AMQP_URI=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+    )
+    proc = subprocess.Popen(
+        [str(ROOT / "scripts" / "run")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     output: list[str] = []
     try:
         deadline = time.monotonic() + 240
@@ -52,19 +62,27 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
 
         base = f"http://127.0.0.1:{port}"
         assert requests.get(f"{base}/readyz", timeout=5).status_code == 200
-        r = requests.post(f"{base}/api/v1/auth/login",
-                          json={"username": "admin", "password": password}, timeout=15)
+        r = requests.post(
+            f"{base}/api/v1/auth/login",
+            json={"username": "admin", "password": password},
+            timeout=15,
+        )
         assert r.status_code == 200, r.text
         token = r.json()["token"]
-        me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"},
-                          timeout=10)
+        me = requests.get(
+            f"{base}/api/v1/me",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert me.status_code == 200 and "admin_ppe" in me.json()["roles"]
         # a demo account printed by the run command logs in too
         demo = re.search(r"^\s+(\S+)\s+\(Verifikator\)\s+password: (\S+)", text, re.M)
         assert demo, text
-        r = requests.post(f"{base}/api/v1/auth/login",
-                          json={"username": demo.group(1), "password": demo.group(2)},
-                          timeout=15)
+        r = requests.post(
+            f"{base}/api/v1/auth/login",
+            json={"username": demo.group(1), "password": demo.group(2)},
+            timeout=15,
+        )
         assert r.status_code == 200, r.text
 
         children = _children(proc.pid)
@@ -73,8 +91,12 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
         rest, _ = proc.communicate(timeout=60)
         assert "stopped." in rest
         time.sleep(0.5)
-        alive = [pid for pid in children if os.path.exists(f"/proc/{pid}")
-                 and "zombie" not in open(f"/proc/{pid}/status").read().lower()]
+        alive = [
+            pid
+            for pid in children
+            if os.path.exists(f"/proc/{pid}")
+            and "zombie" not in open(f"/proc/{pid}/status").read().lower()
+        ]
         assert not alive, f"processes left running: {alive}"
         with pytest.raises(requests.ConnectionError):
             requests.get(f"{base}/healthz", timeout=2)

@@ -26,7 +26,9 @@ RPC_CONTRACTS: dict[tuple[str, str], RpcContract] = {}
 
 IDEMPOTENCY_KEY = fields.String(
     required=True, validate=validate.Length(min=8, max=200),
-    metadata={"description": "caller-chosen key; a repeated key returns the first result"},
+    metadata={
+        "description": "caller-chosen key; a repeated key returns the first result",
+    },
 )
 
 
@@ -41,7 +43,8 @@ class EnvelopeSchema(Schema):
 
 
 def _violation(what: str, messages: Any) -> ContractViolation:
-    return ContractViolation("CONTRACT_VIOLATION", f"{what} does not match its contract",
+    return ContractViolation("CONTRACT_VIOLATION",
+                             f"{what} does not match its contract",
                              {"fields": messages})
 
 
@@ -93,7 +96,8 @@ class RpcContract:
 
     def __post_init__(self) -> None:
         if self.idempotent and "idempotency_key" not in self.request._declared_fields:
-            raise TypeError(f"{self.service}.{self.method}: idempotent contracts need an "
+            raise TypeError(f"{self.service}.{self.method}: "
+                            "idempotent contracts need an "
                             "idempotency_key field in the request schema")
         RPC_CONTRACTS[(self.service, self.method)] = self
 
@@ -119,10 +123,19 @@ class RpcContract:
     def dump_request(self, request: dict[str, Any]) -> dict[str, Any]:
         schema = self.request()
         data = schema.dump(request)
+        # dump() skips load_only fields (passwords), which a request must still carry
+        for name, field_obj in schema.fields.items():
+            if field_obj.load_only and name in request:
+                data[field_obj.data_key or name] = field_obj.serialize(name, request)
         errors = schema.validate(data)
         if errors:
             raise _violation(f"request of {self.key}", errors)
         return data
+
+    def secret_fields(self) -> frozenset[str]:
+        """Request fields that must never be stored or logged (``load_only``)."""
+        fields_ = self.request().fields.items()
+        return frozenset(name for name, f in fields_ if f.load_only)
 
     def load_response(self, data: Any) -> Any:
         if self.response is None:

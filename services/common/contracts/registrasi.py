@@ -36,7 +36,8 @@ class BentukUsaha(enum.StrEnum):
 
 
 class StatusPenyedia(enum.StrEnum):
-    """DOMAIN §4.2: menunggu verifikasi -> terverifikasi / ditolak -> nonaktif / daftar hitam."""
+    """DOMAIN §4.2: menunggu verifikasi -> terverifikasi / ditolak -> nonaktif /
+    daftar hitam."""
 
     MENUNGGU_VERIFIKASI = "menunggu_verifikasi"
     TERVERIFIKASI = "terverifikasi"
@@ -109,11 +110,12 @@ class UserSchema(Schema):
 
 
 class PermintaanSchema(Schema):
-    """Who asked for a blacklisting (Pasal 12(4)): PA/KPA/PPK/Pokja/Pejabat Pengadaan."""
+    """Who asked for a blacklisting (Pasal 12(4)): PA/KPA/PPK/Pokja/Pejabat
+    Pengadaan."""
 
     peran = fields.Enum(Role, by_value=True, required=True,
-                        validate=validate.OneOf([Role.PA, Role.KPA, Role.PPK, Role.POKJA,
-                                                 Role.PEJABAT_PENGADAAN]))
+                        validate=validate.OneOf([Role.PA, Role.KPA, Role.PPK,
+                                                 Role.POKJA, Role.PEJABAT_PENGADAAN]))
     nama = fields.String(required=True, validate=validate.Length(min=2, max=200))
     user_id = fields.String(load_default=None, allow_none=True)
     nomor_surat = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -172,7 +174,8 @@ class ActorOnlyRequest(Schema):
 class CreateAgencyRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
-    kode = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9.\-]{2,20}$"))
+    kode = fields.String(required=True,
+                         validate=validate.Regexp(r"^[A-Z0-9.\-]{2,20}$"))
     nama = fields.String(required=True, validate=validate.Length(min=3, max=200))
     jenis = fields.Enum(JenisAgency, by_value=True, required=True)
 
@@ -181,7 +184,8 @@ class CreateSatkerRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
     agency_id = UUID_STR
-    kode = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9.\-]{2,30}$"))
+    kode = fields.String(required=True,
+                         validate=validate.Regexp(r"^[A-Z0-9.\-]{2,30}$"))
     nama = fields.String(required=True, validate=validate.Length(min=3, max=200))
 
 
@@ -199,10 +203,12 @@ class CountSchema(Schema):
 
 CREATE_AGENCY = RpcContract(SERVICE, "create_agency", CreateAgencyRequest, AgencySchema,
                             idempotent=True)
-LIST_AGENCIES = RpcContract(SERVICE, "list_agencies", EmptyRequest, AgencySchema, many=True)
+LIST_AGENCIES = RpcContract(SERVICE, "list_agencies", EmptyRequest, AgencySchema,
+                            many=True)
 CREATE_SATKER = RpcContract(SERVICE, "create_satker", CreateSatkerRequest, SatkerSchema,
                             idempotent=True)
-LIST_SATKER = RpcContract(SERVICE, "list_satker", ListSatkerRequest, SatkerSchema, many=True)
+LIST_SATKER = RpcContract(SERVICE, "list_satker", ListSatkerRequest, SatkerSchema,
+                          many=True)
 
 
 # ------------------------------------------------------------------ users and roles
@@ -216,7 +222,8 @@ class CreateUserRequest(Schema):
                              validate=validate.Length(min=8, max=256))
     roles = fields.List(ROLE, required=True, validate=validate.Length(min=1))
     agency_id = fields.String(load_default=None, allow_none=True)
-    nip = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    nip = fields.String(load_default=None, allow_none=True,
+                        validate=validate.Length(max=30))
     sertifikat_pbj = fields.String(load_default=None, allow_none=True,
                                    validate=validate.Length(max=100))
     sk_nomor = fields.String(load_default=None, allow_none=True,
@@ -259,7 +266,8 @@ class UserPageSchema(Schema):
 
 CREATE_USER = RpcContract(SERVICE, "create_user", CreateUserRequest, UserSchema,
                           idempotent=True)
-GRANT_ROLE = RpcContract(SERVICE, "grant_role", UserRoleRequest, UserSchema, idempotent=True)
+GRANT_ROLE = RpcContract(SERVICE, "grant_role", UserRoleRequest, UserSchema,
+                         idempotent=True)
 REVOKE_ROLE = RpcContract(SERVICE, "revoke_role", UserRoleRequest, UserSchema,
                           idempotent=True)
 DEACTIVATE_USER = RpcContract(SERVICE, "deactivate_user", UserStatusRequest, UserSchema,
@@ -279,9 +287,11 @@ class RegisterPenyediaRequest(Schema):
     npwp = fields.String(required=True, validate=validate.Regexp(NPWP_PATTERN))
     nib = fields.String(required=True, validate=validate.Regexp(r"^\d{13}$"))
     alamat = fields.String(required=True, validate=validate.Length(min=5, max=500))
-    kota = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    kota = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(max=100))
     email = fields.Email(required=True)
-    telepon = fields.String(required=True, validate=validate.Regexp(r"^\+?[0-9 ()-]{6,20}$"))
+    telepon = fields.String(required=True,
+                            validate=validate.Regexp(r"^\+?[0-9 ()-]{6,20}$"))
     username = fields.String(required=True, validate=validate.Regexp(USERNAME_PATTERN))
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=8, max=256))
@@ -320,8 +330,10 @@ class GetPenyediaRequest(Schema):
 
 class ListPenyediaRequest(PageSchema):
     actor = ACTOR
-    status = fields.Enum(StatusPenyedia, by_value=True, load_default=None, allow_none=True)
-    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    status = fields.Enum(StatusPenyedia, by_value=True, load_default=None,
+                         allow_none=True)
+    q = fields.String(load_default=None, allow_none=True,
+                      validate=validate.Length(max=100))
 
 
 class PenyediaPageSchema(Schema):
@@ -377,22 +389,24 @@ REGISTER_PENYEDIA = RpcContract(SERVICE, "register_penyedia", RegisterPenyediaRe
 RESUBMIT_PENYEDIA = RpcContract(SERVICE, "resubmit_penyedia", ResubmitPenyediaRequest,
                                 RegisterPenyediaResponse, idempotent=True)
 GET_PENYEDIA = RpcContract(SERVICE, "get_penyedia", GetPenyediaRequest, PenyediaSchema)
-LIST_PENYEDIA = RpcContract(SERVICE, "list_penyedia", ListPenyediaRequest, PenyediaPageSchema)
+LIST_PENYEDIA = RpcContract(SERVICE, "list_penyedia", ListPenyediaRequest,
+                            PenyediaPageSchema)
 VERIFY_PENYEDIA = RpcContract(SERVICE, "verify_penyedia", VerifyPenyediaRequest,
                               PenyediaSchema, idempotent=True)
 REJECT_PENYEDIA = RpcContract(SERVICE, "reject_penyedia", PenyediaReasonRequest,
                               PenyediaSchema, idempotent=True)
 DEACTIVATE_PENYEDIA = RpcContract(SERVICE, "deactivate_penyedia", PenyediaReasonRequest,
                                   PenyediaSchema, idempotent=True)
-BLACKLIST_PENYEDIA = RpcContract(SERVICE, "blacklist_penyedia", BlacklistPenyediaRequest,
-                                 PenyediaSchema, idempotent=True)
+BLACKLIST_PENYEDIA = RpcContract(SERVICE, "blacklist_penyedia",
+                                 BlacklistPenyediaRequest, PenyediaSchema,
+                                 idempotent=True)
 REACTIVATE_PENYEDIA = RpcContract(SERVICE, "reactivate_penyedia", PenyediaReasonRequest,
                                   PenyediaSchema, idempotent=True)
 LIST_DAFTAR_HITAM = RpcContract(SERVICE, "list_daftar_hitam", EmptyRequest,
                                 DaftarHitamEntrySchema, many=True)
 GET_DOKUMEN = RpcContract(SERVICE, "get_dokumen", GetDokumenRequest, DokumenRefSchema)
-CHECK_PENYEDIA_ELIGIBLE = RpcContract(SERVICE, "check_penyedia_eligible", PenyediaIdRequest,
-                                      PenyediaEligibilitySchema)
+CHECK_PENYEDIA_ELIGIBLE = RpcContract(SERVICE, "check_penyedia_eligible",
+                                      PenyediaIdRequest, PenyediaEligibilitySchema)
 
 
 # ------------------------------------------------------------------ authentication
@@ -462,8 +476,8 @@ class PingResponse(Schema):
 LOGIN = RpcContract(SERVICE, "login", LoginRequest, LoginResponse)
 AUTHENTICATE = RpcContract(SERVICE, "authenticate", AuthenticateRequest, ActorSchema)
 LOGOUT = RpcContract(SERVICE, "logout", ActorOnlyRequest, OkSchema)
-CHANGE_PASSWORD = RpcContract(SERVICE, "change_password", ChangePasswordRequest, OkSchema,
-                              idempotent=True)
+CHANGE_PASSWORD = RpcContract(SERVICE, "change_password", ChangePasswordRequest,
+                              OkSchema, idempotent=True)
 LIST_AUDIT = RpcContract(SERVICE, "list_audit", ListAuditRequest, AuditPageSchema)
 PING = RpcContract(SERVICE, "ping", EmptyRequest, PingResponse)
 
@@ -514,13 +528,16 @@ class SatkerEventPayload(Schema):
     nama = fields.String(required=True)
 
 
-PENYEDIA_REGISTERED = EventContract(SERVICE, "penyedia_registered", 1, PenyediaEventPayload)
+PENYEDIA_REGISTERED = EventContract(SERVICE, "penyedia_registered", 1,
+                                    PenyediaEventPayload)
 PENYEDIA_VERIFIED = EventContract(SERVICE, "penyedia_verified", 1, PenyediaEventPayload)
 PENYEDIA_REJECTED = EventContract(SERVICE, "penyedia_rejected", 1, PenyediaEventPayload)
-PENYEDIA_DEACTIVATED = EventContract(SERVICE, "penyedia_deactivated", 1, PenyediaEventPayload)
+PENYEDIA_DEACTIVATED = EventContract(SERVICE, "penyedia_deactivated", 1,
+                                     PenyediaEventPayload)
 PENYEDIA_BLACKLISTED = EventContract(SERVICE, "penyedia_blacklisted", 1,
                                      PenyediaBlacklistedPayload)
-PENYEDIA_REACTIVATED = EventContract(SERVICE, "penyedia_reactivated", 1, PenyediaEventPayload)
+PENYEDIA_REACTIVATED = EventContract(SERVICE, "penyedia_reactivated", 1,
+                                     PenyediaEventPayload)
 USER_CREATED = EventContract(SERVICE, "user_created", 1, UserEventPayload)
 USER_DEACTIVATED = EventContract(SERVICE, "user_deactivated", 1, UserEventPayload)
 USER_REACTIVATED = EventContract(SERVICE, "user_reactivated", 1, UserEventPayload)

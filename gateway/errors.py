@@ -1,0 +1,274 @@
+"""Every error leaves the gateway as ``{"error": CODE, "message", "details": {...}}``.
+
+* :data:`HTTP_STATUS` - THE table from ``services.common.errors`` classes to HTTP
+  statuses (looked up along the class's MRO, so a subclass not listed inherits its
+  parent's status). Validation failures are 422 (the request was well-formed but its
+  content is not acceptable); 400 is kept for requests that cannot even be parsed.
+* :data:`STATUS_BY_CODE` - the few codes with a more precise status than their class
+  (e.g. ``UPLOAD_TOO_LARGE`` is a ``BadRequest`` but 413).
+* :data:`MESSAGES` - the Indonesian text per code; :data:`CLASS_MESSAGES` the generic
+  text per class for codes not listed. Codes stay English (ARCHITECTURE #6).
+* :data:`HTTP_CODES` - codes for errors raised by Flask/werkzeug itself (404 route,
+  405, 413, unreadable JSON, ...).
+
+Details of 5xx errors never leave the process (they are logged instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.common.errors import (
+    BadRequest,
+    Conflict,
+    ContractViolation,
+    EprocError,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+)
+
+
+class InternalError(EprocError):
+    """Something failed inside the platform; the client cannot fix it (HTTP 500)."""
+
+    default_code = "INTERNAL_ERROR"
+
+
+HTTP_STATUS: dict[type[EprocError], int] = {
+    BadRequest: 422,
+    ContractViolation: 422,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    InvalidTransition: 409,
+    RateLimited: 429,
+    Unavailable: 503,
+    InternalError: 500,
+    EprocError: 500,  # an unclassified error: a bug somewhere, logged
+}
+
+STATUS_BY_CODE: dict[str, int] = {
+    "MALFORMED_REQUEST": 400,
+    "UPLOAD_TOO_LARGE": 413,
+    "REQUEST_TOO_LARGE": 413,
+    "UPLOAD_TYPE_NOT_ALLOWED": 415,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    # raised by services.common.messaging as a plain EprocError
+    "IDEMPOTENCY_KEY_REUSED": 422,
+}
+
+MESSAGES: dict[str, str] = {
+    # validation
+    "VALIDATION_FAILED": "Data yang dikirim tidak valid. Periksa kembali isian Anda.",
+    "CONTRACT_VIOLATION": "Data yang dikirim tidak sesuai dengan format yang "
+                          "diharapkan.",
+    "MALFORMED_REQUEST": "Permintaan tidak dapat dibaca: formatnya tidak valid.",
+    "IDEMPOTENCY_KEY_INVALID": "Header Idempotency-Key harus terdiri dari 8 sampai 200 "
+                               "karakter yang dapat dicetak.",
+    "IDEMPOTENCY_KEY_REUSED": "Idempotency-Key ini sudah dipakai untuk permintaan lain "
+                              "yang isinya berbeda.",
+    "UNSUPPORTED_MEDIA_TYPE": "Format isi permintaan (Content-Type) tidak didukung.",
+    "REQUEST_TOO_LARGE": "Ukuran permintaan melebihi batas yang diizinkan.",
+    "UPLOAD_TOO_LARGE": "Ukuran berkas melebihi batas yang diizinkan.",
+    "UPLOAD_TYPE_NOT_ALLOWED": "Jenis berkas tidak diizinkan. Unggah berkas PDF, JPEG "
+                               "atau PNG.",
+    "UPLOAD_EMPTY": "Berkas yang diunggah kosong.",
+    "PASSWORD_TOO_WEAK": "Kata sandi terlalu lemah: minimal 8 karakter dan bukan kata "
+                         "sandi yang umum dipakai.",
+    "PASSWORD_TOO_SHORT": "Kata sandi terlalu pendek: minimal 8 karakter.",
+    "PASSWORD_TOO_LONG": "Kata sandi terlalu panjang.",
+    "PASSWORD_TOO_COMMON": "Kata sandi ini terlalu umum dipakai. Pilih yang lain.",
+    "PASSWORD_EQUALS_USERNAME": "Kata sandi tidak boleh sama dengan nama pengguna.",
+    "PASSWORD_UNCHANGED": "Kata sandi baru harus berbeda dari kata sandi lama.",
+    "NPWP_INVALID": "Format NPWP tidak valid (15 atau 16 digit).",
+    "PAKTA_INTEGRITAS_REQUIRED": "Pakta integritas harus disetujui.",
+    "DOKUMEN_REQUIRED": "Minimal satu dokumen pendaftaran harus diunggah.",
+    "DOKUMEN_NOT_UPLOADED": "Dokumen belum diunggah ke penyimpanan.",
+    "DOKUMEN_MISMATCH": "Data dokumen tidak cocok dengan berkas yang tersimpan.",
+    "DOKUMEN_NOT_IN_PENYEDIA": "Dokumen tersebut bukan milik penyedia ini.",
+    "ALASAN_REQUIRED": "Alasan harus diisi.",
+    "PERMINTAAN_REQUIRED": "Permintaan dari PA/KPA/PPK/Pokja harus disertakan.",
+    "PERMINTAAN_INVALID": "Data permintaan daftar hitam tidak valid.",
+    "BERLAKU_SAMPAI_INVALID": "Tanggal akhir masa berlaku harus di masa depan.",
+    "SERTIFIKAT_PBJ_REQUIRED": "Peran ini memerlukan nomor sertifikat keahlian "
+                               "pengadaan barang/jasa.",
+    "AGENCY_REQUIRED": "Peran ini memerlukan instansi (SKPD/BUMD).",
+    "AGENCY_NOT_ALLOWED": "Peran ini tidak boleh terikat pada instansi.",
+    # authentication
+    "UNAUTHENTICATED": "Anda harus masuk (login) terlebih dahulu.",
+    "LOGIN_FAILED": "Nama pengguna atau kata sandi salah.",
+    "LOGIN_RATE_LIMITED": "Terlalu banyak percobaan masuk yang gagal. Silakan coba "
+                          "lagi nanti.",
+    "PENYEDIA_NOT_ACTIVE": "Akun penyedia belum terverifikasi, ditolak, dinonaktifkan "
+                           "atau masuk daftar hitam.",
+    "USER_NOT_ACTIVE": "Akun pengguna ini tidak aktif.",
+    "TOKEN_INVALID": "Token akses tidak valid. Silakan masuk kembali.",
+    "TOKEN_EXPIRED": "Token akses telah kedaluwarsa. Silakan masuk kembali.",
+    "SESSION_REVOKED": "Sesi Anda telah berakhir atau dicabut. Silakan masuk kembali.",
+    "SESSION_EXPIRED": "Sesi Anda telah berakhir. Silakan masuk kembali.",
+    "SESSION_INVALID": "Sesi tidak dikenal. Silakan masuk kembali.",
+    "AUTHENTICATION_REQUIRED": "Anda harus masuk (login) terlebih dahulu.",
+    "ACCOUNT_NOT_ACTIVE": "Akun ini tidak aktif lagi.",
+    # authorization
+    "FORBIDDEN": "Anda tidak berwenang melakukan tindakan ini.",
+    "ROLE_SEPARATION_VIOLATION": "Staf LPSE (Admin PPE, Verifikator, Helpdesk) tidak "
+                                 "boleh merangkap sebagai PPK, Pokja Pemilihan atau "
+                                 "Pejabat Pengadaan (Perbup 30/2012 Pasal 14 ayat 3).",
+    "TEST_CLOCK_DISABLED": "Jam uji hanya dapat diatur jika LPSE_ENV=test.",
+    "ROLE_REQUIRED": "Tindakan ini memerlukan peran yang tidak Anda miliki.",
+    "OLD_PASSWORD_INCORRECT": "Kata sandi lama salah.",
+    "USER_NOT_MANAGEABLE": "Anda tidak berwenang mengelola pengguna ini.",
+    "AGENCY_MISMATCH": "Pengguna atau satuan kerja ini berada di instansi lain.",
+    "ROLE_NOT_GRANTABLE": "Anda tidak berwenang memberikan peran ini.",
+    "PENYEDIA_SELF_REGISTRATION_ONLY": "Akun penyedia hanya dibuat melalui pendaftaran "
+                                       "penyedia.",
+    "USER_IS_PENYEDIA": "Gunakan tindakan penyedia untuk akun penyedia.",
+    # not found
+    "NOT_FOUND": "Data atau alamat yang diminta tidak ditemukan.",
+    "PENYEDIA_NOT_FOUND": "Penyedia tidak ditemukan.",
+    "USER_NOT_FOUND": "Pengguna tidak ditemukan.",
+    "AGENCY_NOT_FOUND": "Instansi tidak ditemukan.",
+    "DOKUMEN_NOT_FOUND": "Dokumen tidak ditemukan.",
+    "SESSION_NOT_FOUND": "Sesi tidak ditemukan.",
+    "BLOB_NOT_FOUND": "Dokumen tidak ditemukan.",
+    "METHOD_NOT_ALLOWED": "Metode HTTP ini tidak didukung untuk alamat tersebut.",
+    "RANGE_NOT_SATISFIABLE": "Rentang (Range) yang diminta tidak tersedia.",
+    # conflicts
+    "CONFLICT": "Permintaan bertentangan dengan data yang sudah ada.",
+    "NPWP_ALREADY_REGISTERED": "NPWP ini sudah terdaftar sebagai penyedia.",
+    "USERNAME_TAKEN": "Nama pengguna (login) ini sudah dipakai.",
+    "AGENCY_KODE_TAKEN": "Kode instansi ini sudah dipakai.",
+    "SATKER_KODE_TAKEN": "Kode satuan kerja ini sudah dipakai di instansi tersebut.",
+    "ROLE_ALREADY_HELD": "Pengguna sudah memiliki peran ini.",
+    "ROLE_NOT_HELD": "Pengguna tidak memiliki peran ini.",
+    "LAST_ROLE": "Peran terakhir pengguna tidak dapat dicabut; nonaktifkan "
+                 "penggunanya.",
+    "PENYEDIA_ROLE_EXCLUSIVE": "Akun penyedia tidak boleh memiliki peran lain.",
+    "USER_TRANSITION_NOT_ALLOWED": "Perubahan status pengguna ini tidak diperbolehkan.",
+    "PENYEDIA_TRANSITION_NOT_ALLOWED": "Perubahan status penyedia ini tidak "
+                                       "diperbolehkan dari status saat ini.",
+    "INVALID_TRANSITION": "Perubahan status ini tidak diperbolehkan dari status saat "
+                          "ini.",
+    # limits and availability
+    "RATE_LIMITED": "Terlalu banyak permintaan. Silakan coba lagi nanti.",
+    "SERVICE_UNAVAILABLE": "Layanan sedang tidak tersedia. Silakan coba beberapa saat "
+                           "lagi.",
+    "INTERNAL_ERROR": "Terjadi kesalahan pada sistem. Silakan coba lagi atau hubungi "
+                      "helpdesk LPSE.",
+}
+
+CLASS_MESSAGES: dict[type[EprocError], str] = {
+    BadRequest: MESSAGES["VALIDATION_FAILED"],
+    ContractViolation: MESSAGES["CONTRACT_VIOLATION"],
+    Unauthenticated: "Autentikasi gagal. Silakan masuk kembali.",
+    Forbidden: MESSAGES["FORBIDDEN"],
+    NotFound: "Data yang diminta tidak ditemukan.",
+    Conflict: MESSAGES["CONFLICT"],
+    InvalidTransition: MESSAGES["INVALID_TRANSITION"],
+    RateLimited: MESSAGES["RATE_LIMITED"],
+    Unavailable: MESSAGES["SERVICE_UNAVAILABLE"],
+    InternalError: MESSAGES["INTERNAL_ERROR"],
+    EprocError: MESSAGES["INTERNAL_ERROR"],
+}
+
+#: werkzeug/Flask HTTP errors -> stable code
+HTTP_CODES: dict[int, str] = {
+    400: "MALFORMED_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "REQUEST_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    416: "RANGE_NOT_SATISFIABLE",
+    422: "VALIDATION_FAILED",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+GENERIC_HTTP_MESSAGE = "Permintaan tidak dapat diproses."
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    status: int
+    code: str
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, "details": self.details}
+
+
+def status_for(exc: EprocError) -> int:
+    """The HTTP status of an error: its code's if listed, else its class's."""
+    if exc.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[exc.code]
+    for cls in type(exc).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return 500  # pragma: no cover - EprocError itself is in the table
+
+
+def message_for(exc: EprocError) -> str:
+    """The Indonesian text for an error: its code's, else its class's."""
+    if exc.code in MESSAGES:
+        return MESSAGES[exc.code]
+    for cls in type(exc).__mro__:
+        if cls in CLASS_MESSAGES:
+            return CLASS_MESSAGES[cls]
+    return MESSAGES["INTERNAL_ERROR"]  # pragma: no cover
+
+
+def describe(exc: EprocError) -> ErrorBody:
+    """The response body, status and headers for a platform error."""
+    status = status_for(exc)
+    if status >= 500 and status != 503:
+        return ErrorBody(status, "INTERNAL_ERROR", MESSAGES["INTERNAL_ERROR"])
+    details = _json_safe(exc.details) if isinstance(exc.details, dict) else {}
+    return ErrorBody(status, exc.code, message_for(exc), details,
+                     _headers_for(status, exc.code, details))
+
+
+def describe_http(status: int, *, details: dict[str, Any] | None = None,
+                  headers: dict[str, str] | None = None) -> ErrorBody:
+    """The response for an error Flask/werkzeug raised (unknown route, 405, 413...)."""
+    if status >= 500 and status != 503:
+        return ErrorBody(500, "INTERNAL_ERROR", MESSAGES["INTERNAL_ERROR"])
+    code = HTTP_CODES.get(status, "HTTP_ERROR" if status >= 400 else "INTERNAL_ERROR")
+    merged = _headers_for(status, code, details or {})
+    merged.update(headers or {})
+    return ErrorBody(status, code, MESSAGES.get(code, GENERIC_HTTP_MESSAGE),
+                     _json_safe(details or {}), merged)
+
+
+def _headers_for(status: int, code: str, details: dict[str, Any]) -> dict[str, str]:
+    if status == 401:
+        if code in ("TOKEN_INVALID", "TOKEN_EXPIRED", "SESSION_REVOKED"):
+            return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        return {"WWW-Authenticate": "Bearer"}
+    if status in (429, 503):
+        retry = details.get("retry_after_seconds")
+        if type(retry) in (int, float) and retry >= 0:
+            return {"Retry-After": str(int(retry))}
+        return {"Retry-After": "5"} if status == 503 else {}
+    return {}
+
+
+def _json_safe(value: Any) -> Any:
+    """Details come from other processes and libraries: make sure they serialize."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
