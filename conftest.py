@@ -5,7 +5,10 @@ cooperative with psycogreen (trap 1). Shared fixtures live in
 ``services/common/testing.py`` (registered below as a plugin).
 """
 
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 

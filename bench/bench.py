@@ -82,7 +82,7 @@ def wrk(
 ) -> dict:
     cmd = [
         "wrk",
-        "-t2",
+        f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{seconds}s",
         "--latency",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +28,12 @@ from sqlalchemy.sql.schema import Table
 from services.common.contracts.base import EventContract
 from services.common.db import Database, InfraTables, is_postgres
 from services.common.messaging import declare_topology, events_exchange, make_envelope
-from services.common.metrics import EVENTS_PUBLISHED, OUTBOX_OLDEST_AGE, OUTBOX_PENDING
+from services.common.metrics import (
+    DLQ_MESSAGES,
+    EVENTS_PUBLISHED,
+    OUTBOX_OLDEST_AGE,
+    OUTBOX_PENDING,
+)
 
 try:
     from nameko.extensions import DependencyProvider
@@ -35,6 +41,9 @@ except ImportError:  # pragma: no cover
     DependencyProvider = object  # type: ignore[misc,assignment]
 
 log = logging.getLogger(__name__)
+
+#: how often the relay refreshes the dead-letter gauge
+DLQ_GAUGE_SECONDS = 30.0
 
 _wakeups: dict[str, threading.Event] = {}
 _wakeups_lock = threading.Lock()
@@ -134,6 +143,7 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
     def _run(self) -> None:
         declared = False
         failures = 0
+        next_gauges = 0.0
         while not self._stop.is_set():
             try:
                 if not declared:
@@ -141,6 +151,9 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
                     declared = True
                 published = self.relay_once()
                 failures = 0
+                if time.monotonic() >= next_gauges:
+                    self.update_dlq_gauge()
+                    next_gauges = time.monotonic() + DLQ_GAUGE_SECONDS
             except Exception:  # broker or database down: back off, never crash
                 failures += 1
                 log.exception("outbox relay failed", extra={
@@ -151,6 +164,20 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
             if published < self.settings.outbox_batch_size:
                 self.wakeup.wait(self.settings.outbox_poll_seconds)
                 self.wakeup.clear()
+
+    def update_dlq_gauge(self) -> None:
+        """Messages parked in the dead-letter queues of this service's handlers."""
+        from kombu import Connection
+
+        from services.common.contracts.subscriptions import SUBSCRIPTIONS
+        from services.common.dlq import dlq_depths
+
+        mine = [sub for sub in SUBSCRIPTIONS if sub.service == self.service]
+        if not mine:
+            DLQ_MESSAGES.labels(self.service).set(0)
+            return
+        with Connection(self.container.config["AMQP_URI"]) as conn:
+            DLQ_MESSAGES.labels(self.service).set(sum(dlq_depths(conn, mine).values()))
 
     def relay_once(self) -> int:
         """Publish one batch of pending rows; returns how many were published."""
