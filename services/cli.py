@@ -16,6 +16,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
+
+# eventlet warns on import that it is deprecated (STACK trap 12); the operator's
+# command line is not the place for it
+warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
 SERVICES = ("registrasi",)
 

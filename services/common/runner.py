@@ -57,24 +57,38 @@ def run_service(name: str, service_cls: Any, *, require: tuple[str, ...] = ()) -
     from services.common.config import ConfigError, load_settings
     from services.common.logging import setup_logging
 
+    # handlers first: a Ctrl-C during start-up must not be lost
+    stopping: list[int] = []
+    state: dict[str, Any] = {"runner": None}
+
+    def shutdown(signum: int, _frame: Any) -> None:
+        # once: a second, concurrent runner.stop() (Ctrl-C sends INT to the process
+        # group and the run script then sends TERM) deadlocks inside nameko
+        if stopping:
+            return
+        stopping.append(signum)
+        log.info("stopping", extra={"message_id": "service_stopping", "signal": signum})
+        if state["runner"] is not None:
+            eventlet.spawn_n(state["runner"].stop)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
     try:
         settings = load_settings(require=require, service=name)
     except ConfigError as exc:
         raise SystemExit(f"{name}: {exc}") from None
     setup_logging(settings.log_level, settings.log_format, service=name)
     check_broker(settings.amqp_uri)
+    if stopping:
+        sys.exit(0)
     runner = ServiceRunner(settings.nameko_config())
     runner.add_service(service_cls)
-
-    def shutdown(signum: int, _frame: Any) -> None:
-        log.info("stopping", extra={"message_id": "service_stopping", "signal": signum})
-        eventlet.spawn_n(runner.stop)
-
-    signal.signal(signal.SIGINT, shutdown)
-    signal.signal(signal.SIGTERM, shutdown)
     runner.start()
+    state["runner"] = runner
     log.info("started", extra={"message_id": "service_started", "service": name,
                                "metrics_port": settings.metrics_port})
+    if stopping:  # a signal arrived while the containers were starting
+        eventlet.spawn_n(runner.stop)
     try:
         runner.wait()
     except KeyboardInterrupt:  # pragma: no cover

@@ -1,0 +1,1 @@
+"""registrasi: agencies, users and roles, penyedia and their verification, login."""

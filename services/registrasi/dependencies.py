@@ -1,0 +1,102 @@
+"""registrasi's small nameko DependencyProviders: clock, hasher, auth config, blobs.
+
+Each builds its object once in ``setup()`` from the container's validated Settings
+(nothing at import time) and injects the same object into every worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+
+from services.common.blobstore import BlobStore, sniff_type
+from services.common.clock import clock_for
+from services.common.config import settings_for
+from services.common.errors import NotFound
+from services.registrasi.hashing import Argon2Hasher, bounded_offload, hashing_slots
+from services.registrasi.usecases import AuthConfig
+
+
+class _Shared(DependencyProvider):
+    """Injects ``self.value``, built by :meth:`build` from the Settings."""
+
+    value: Any = None
+
+    def setup(self) -> None:
+        self.value = self.build(settings_for(self.container.config))
+
+    def build(self, settings: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.value
+
+
+class ClockProvider(_Shared):
+    """The deployment's clock (``clock.now()``); settable only with LPSE_ENV=test."""
+
+    def build(self, settings: Any) -> Any:
+        return clock_for(settings)
+
+
+class HasherProvider(_Shared):
+    """argon2id with the Settings' parameters, every call through ``tpool.execute``
+    (at most :func:`hashing_slots` at a time)."""
+
+    def build(self, settings: Any) -> Argon2Hasher:
+        return Argon2Hasher.from_settings(
+            settings, offload=bounded_offload(hashing_slots())
+        )
+
+
+class PasswordGate(_Shared):
+    """At most ``hashing_slots() + 1`` password operations (login, password change,
+    account creation) in progress per process; the rest wait in line, in order.
+
+    Each login also costs the hub ~10 ms of database and ORM work; 20 logins that
+    arrive together would otherwise run that work interleaved and keep every other
+    request (a ping, a heartbeat) waiting behind 20 greenthreads. Admitting a few at a
+    time bounds that wait; the logins themselves finish no later, because the hashing
+    they queue for is limited to ``hashing_slots()`` anyway.
+    """
+
+    def build(self, settings: Any) -> Any:
+        from eventlet import semaphore
+
+        return semaphore.Semaphore(hashing_slots())
+
+
+class AuthProvider(_Shared):
+    """Token and login-throttling parameters (:class:`AuthConfig`)."""
+
+    def build(self, settings: Any) -> AuthConfig:
+        if not settings.jwt_secret:
+            raise RuntimeError("registrasi needs JWT_SECRET")
+        return AuthConfig.from_settings(settings)
+
+
+class BlobIndex:
+    """What the use cases may ask the blob store: does a document exist, how big, what
+    type (sniffed from its first bytes, not taken from the client)."""
+
+    def __init__(self, store: BlobStore):
+        self.store = store
+
+    def describe(self, sha256: str) -> tuple[int, str | None] | None:
+        try:
+            path = self.store.path_for(sha256)
+        except NotFound:
+            return None
+        if not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        return path.stat().st_size, sniff_type(head)
+
+
+class BlobsProvider(_Shared):
+    """The document blob store (BLOB_DIR, shared with the gateway)."""
+
+    def build(self, settings: Any) -> BlobIndex:
+        return BlobIndex(BlobStore(settings.blob_path()))

@@ -1,0 +1,1 @@
+"""registrasi's persistence: tables (``models``), repositories and the audit chain."""
