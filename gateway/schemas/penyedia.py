@@ -209,6 +209,8 @@ class PenyediaPublicSchema(Schema):
                           metadata=doc("Status history, oldest first"))
     created_at = fields.AwareDateTime(required=True, metadata=doc("Registered (UTC)"))
     verified_at = fields.AwareDateTime(allow_none=True, metadata=doc("Verified (UTC)"))
+    berlaku_sampai = fields.Date(allow_none=True,
+                                 metadata=doc("Last day of a blacklisting, if set"))
 
 
 class PenyediaPagePublicSchema(PagePublicSchema):

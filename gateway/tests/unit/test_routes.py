@@ -71,6 +71,7 @@ PENYEDIA = {
     ],
     "created_at": T,
     "verified_at": T,
+    "berlaku_sampai": None,
 }
 
 

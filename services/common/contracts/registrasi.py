@@ -63,7 +63,12 @@ class JenisDokumen(enum.StrEnum):
 
 ROLE = fields.Enum(Role, by_value=True)
 ACTOR = fields.Nested(ActorSchema, required=True)
-UUID_STR = fields.String(validate=validate.Length(min=1, max=64))
+def id_field(required: bool = True) -> fields.String:
+    """An object id in a request (a new field instance per use)."""
+    if required:
+        return fields.String(required=True, validate=validate.Length(min=1, max=64))
+    return fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=64))
 
 
 # ------------------------------------------------------------------ shared shapes
@@ -148,6 +153,8 @@ class PenyediaSchema(Schema):
     riwayat = fields.List(fields.Nested(StatusChangeSchema), load_default=list)
     created_at = fields.AwareDateTime(required=True)
     verified_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    berlaku_sampai = fields.Date(allow_none=True, load_default=None,
+                                 metadata={"description": "end of a blacklisting"})
 
 
 class DaftarHitamEntrySchema(Schema):
@@ -183,7 +190,7 @@ class CreateAgencyRequest(Schema):
 class CreateSatkerRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
-    agency_id = UUID_STR
+    agency_id = id_field(required=False)  # default: the actor's own agency
     kode = fields.String(required=True,
                          validate=validate.Regexp(r"^[A-Z0-9.\-]{2,30}$"))
     nama = fields.String(required=True, validate=validate.Length(min=3, max=200))
@@ -233,7 +240,7 @@ class CreateUserRequest(Schema):
 class UserRoleRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
-    user_id = UUID_STR
+    user_id = id_field()
     role = fields.Enum(Role, by_value=True, required=True)
     sertifikat_pbj = fields.String(load_default=None, allow_none=True)
     sk_nomor = fields.String(load_default=None, allow_none=True)
@@ -242,13 +249,13 @@ class UserRoleRequest(Schema):
 class UserStatusRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
-    user_id = UUID_STR
+    user_id = id_field()
     alasan = fields.String(required=True, validate=validate.Length(min=3, max=1000))
 
 
 class GetUserRequest(Schema):
     actor = ACTOR
-    user_id = UUID_STR
+    user_id = id_field()
 
 
 class ListUsersRequest(PageSchema):
@@ -325,7 +332,7 @@ class ResubmitPenyediaRequest(Schema):
 
 class GetPenyediaRequest(Schema):
     actor = ACTOR
-    penyedia_id = UUID_STR
+    penyedia_id = id_field()
 
 
 class ListPenyediaRequest(PageSchema):
@@ -346,7 +353,7 @@ class PenyediaPageSchema(Schema):
 class VerifyPenyediaRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
-    penyedia_id = UUID_STR
+    penyedia_id = id_field()
     catatan = fields.String(load_default=None, allow_none=True,
                             validate=validate.Length(max=2000))
     dokumen_diperiksa = fields.List(
@@ -358,7 +365,7 @@ class VerifyPenyediaRequest(Schema):
 class PenyediaReasonRequest(Schema):
     actor = ACTOR
     idempotency_key = IDEMPOTENCY_KEY
-    penyedia_id = UUID_STR
+    penyedia_id = id_field()
     alasan = fields.String(required=True, validate=validate.Length(min=5, max=2000))
 
 
@@ -369,7 +376,7 @@ class BlacklistPenyediaRequest(PenyediaReasonRequest):
 
 class GetDokumenRequest(Schema):
     actor = ACTOR
-    penyedia_id = UUID_STR
+    penyedia_id = id_field()
     sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
 
 
@@ -381,7 +388,7 @@ class PenyediaEligibilitySchema(Schema):
 
 
 class PenyediaIdRequest(Schema):
-    penyedia_id = UUID_STR
+    penyedia_id = id_field()
 
 
 REGISTER_PENYEDIA = RpcContract(SERVICE, "register_penyedia", RegisterPenyediaRequest,
@@ -536,6 +543,8 @@ PENYEDIA_DEACTIVATED = EventContract(SERVICE, "penyedia_deactivated", 1,
                                      PenyediaEventPayload)
 PENYEDIA_BLACKLISTED = EventContract(SERVICE, "penyedia_blacklisted", 1,
                                      PenyediaBlacklistedPayload)
+PENYEDIA_RESUBMITTED = EventContract(SERVICE, "penyedia_resubmitted", 1,
+                                     PenyediaEventPayload)
 PENYEDIA_REACTIVATED = EventContract(SERVICE, "penyedia_reactivated", 1,
                                      PenyediaEventPayload)
 USER_CREATED = EventContract(SERVICE, "user_created", 1, UserEventPayload)

@@ -239,6 +239,7 @@ def penyedia_view(p: Penyedia, *, with_dokumen: bool) -> dict[str, Any]:
         "riwayat": [change_view(c) for c in p.riwayat],
         "created_at": p.created_at,
         "verified_at": p.verified_at,
+        "berlaku_sampai": p.berlaku_sampai,
     }
 
 

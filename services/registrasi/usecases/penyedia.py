@@ -231,6 +231,12 @@ def resubmit_penyedia(
         changed=sorted(k for k, v in changes.items() if v is not None),
         dokumen=[d.sha256 for d in dokumen],
     )
+    uow.outbox.add(
+        contracts.PENYEDIA_RESUBMITTED,
+        penyedia_event(penyedia),
+        occurred_at=now,
+        actor=owner,
+    )
     uow.commit()
     return {
         "penyedia_id": penyedia.penyedia_id,
