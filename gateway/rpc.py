@@ -45,6 +45,9 @@ from gateway.metrics import RPC_CALLS, RPC_LATENCY, RPC_PROXIES
 from services.common.contracts.base import RpcContract
 from services.common.errors import ContractViolation, EprocError, Unavailable
 from services.common.messaging import RpcClient
+from services.common.runner import skip_librabbitmq_probe
+
+skip_librabbitmq_probe()
 
 log = logging.getLogger(__name__)
 

@@ -42,6 +42,20 @@ class EnvelopeSchema(Schema):
     payload = fields.Dict(required=True)
 
 
+_SCHEMAS: dict[tuple[type[Schema], bool], Schema] = {}
+
+
+def _schema(cls: type[Schema], many: bool = False) -> Schema:
+    """One reusable instance per schema class: building a Schema deep-copies its
+    fields, which showed up as ~10% of the gateway's CPU per RPC. Instances keep no
+    per-call state in load/dump, so sharing them across threads is safe."""
+    key = (cls, many)
+    schema = _SCHEMAS.get(key)
+    if schema is None:
+        schema = _SCHEMAS[key] = cls(many=many)
+    return schema
+
+
 def _violation(what: str, messages: Any) -> ContractViolation:
     return ContractViolation("CONTRACT_VIOLATION",
                              f"{what} does not match its contract",
@@ -65,7 +79,7 @@ class EventContract:
 
     def dump_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Producer side: dump then validate; raises ContractViolation if invalid."""
-        schema = self.payload()
+        schema = _schema(self.payload)
         try:
             data = schema.dump(payload)
         except (ValueError, TypeError, AttributeError) as exc:
@@ -78,7 +92,7 @@ class EventContract:
     def load_payload(self, data: dict[str, Any]) -> dict[str, Any]:
         """Consumer side: load; raises ContractViolation if invalid."""
         try:
-            return self.payload().load(data)
+            return _schema(self.payload).load(data)
         except ValidationError as exc:
             raise _violation(f"payload of {self.key}", exc.messages) from exc
 
@@ -110,18 +124,18 @@ class RpcContract:
         if not isinstance(data, dict):
             raise _violation(f"request of {self.key}", "expected an object")
         try:
-            return self.request().load(data)
+            return _schema(self.request).load(data)
         except ValidationError as exc:
             raise _violation(f"request of {self.key}", exc.messages) from exc
 
     def dump_response(self, value: Any) -> Any:
         if self.response is None:
             return None
-        return self.response(many=self.many).dump(value)
+        return _schema(self.response, self.many).dump(value)
 
     # client side -------------------------------------------------------------
     def dump_request(self, request: dict[str, Any]) -> dict[str, Any]:
-        schema = self.request()
+        schema = _schema(self.request)
         data = schema.dump(request)
         # dump() skips load_only fields (passwords), which a request must still carry
         for name, field_obj in schema.fields.items():
@@ -134,13 +148,13 @@ class RpcContract:
 
     def secret_fields(self) -> frozenset[str]:
         """Request fields that must never be stored or logged (``load_only``)."""
-        fields_ = self.request().fields.items()
+        fields_ = _schema(self.request).fields.items()
         return frozenset(name for name, f in fields_ if f.load_only)
 
     def load_response(self, data: Any) -> Any:
         if self.response is None:
             return None
         try:
-            return self.response(many=self.many).load(data)
+            return _schema(self.response, self.many).load(data)
         except ValidationError as exc:
             raise _violation(f"response of {self.key}", exc.messages) from exc
