@@ -7,6 +7,7 @@
                                  or LPSE_ADMIN_PASSWORD; there is no default)
     lpse demo-data               load demo agencies, users and penyedia
     lpse verify-audit            check the hash chain of registrasi's audit trail
+    lpse audit-head              print the audit head (a checkpoint to keep elsewhere)
     lpse dlq list|replay         inspect / replay dead-lettered events
 
 Each command is implemented next to what it works on; this module only dispatches.

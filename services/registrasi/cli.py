@@ -3,6 +3,11 @@
     lpse create-admin --username U --email E --nama N   first Admin PPE; password from
                                   LPSE_ADMIN_PASSWORD or asked twice (no default)
     lpse verify-audit             recompute the audit hash chain (exit 1 if broken)
+         [--expect-head "SEQ HASH"] [--head-file PATH]
+                                  ... and require these checkpoints (earlier output
+                                  of audit-head) to still be in it: a removed tail
+    lpse audit-head               print the chain's head "SEQ HASH" (one line), to be
+                                  kept away from this database (central log, other host)
     lpse demo-data                idempotent demo agencies, users and penyedia
                                   (password from LPSE_DEMO_PASSWORD, required)
 
@@ -117,16 +122,22 @@ def create_admin(args: argparse.Namespace) -> int:
 
 
 def verify_audit_command(args: argparse.Namespace) -> int:
-    """``lpse verify-audit``: exit 0 with the row count, or 1 naming the bad seq."""
+    """``lpse verify-audit``: exit 0 with the row count, or 1 naming the bad seq.
+
+    With ``--expect-head``/``--head-file`` the chain must also contain every given
+    checkpoint (row ``seq`` with that ``hash``): rows removed from the end since a
+    checkpoint was taken cannot be seen otherwise.
+    """
     from services.registrasi.storage.audit import verify_audit
 
+    checkpoints = [*(args.expect_head or ()), *_flatten(args.head_file)]
     with open_uow(_settings()) as uow:
         try:
-            report = verify_audit(uow.session)
+            report = verify_audit(uow.session, checkpoints)
         except Exception as exc:  # noqa: BLE001
             return _fail("verify-audit", exc)
     if report.ok:
-        print(f"audit trail intact: {report.count} rows")
+        print(f"audit trail intact: {report.count} rows{_confirmed(report)}")
         return 0
     print(
         f"audit trail BROKEN: first bad seq {report.first_bad_seq} "
@@ -135,6 +146,55 @@ def verify_audit_command(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {problem}")
     return 1
+
+
+def _confirmed(report: Any) -> str:
+    if not report.checkpoints:
+        return ""
+    n, latest = len(report.checkpoints), report.checkpoints[-1].seq
+    return (
+        f"; checkpoint at seq {latest} confirmed"
+        if n == 1
+        else f"; {n} checkpoints confirmed (latest at seq {latest})"
+    )
+
+
+def _flatten(groups: list[list[Any]] | None) -> list[Any]:
+    return [head for group in groups or () for head in group]
+
+
+def audit_head_command(args: argparse.Namespace) -> int:
+    """``lpse audit-head``: print ``SEQ HASH`` of the last audit row (``0 000...0``
+    for an empty trail). Append it to a file kept elsewhere and check it later with
+    ``lpse verify-audit --head-file``."""
+    with open_uow(_settings()) as uow:
+        try:
+            head = uow.audit.head()
+        except Exception as exc:  # noqa: BLE001
+            return _fail("audit-head", exc)
+    print(head)
+    return 0
+
+
+def _expect_head(text: str) -> Any:
+    """argparse type of ``--expect-head "SEQ HASH"``."""
+    from services.registrasi.domain.audit import AuditHead
+
+    try:
+        return AuditHead.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _head_file(path: str) -> list[Any]:
+    """argparse type of ``--head-file PATH``: every checkpoint line in the file."""
+    from services.registrasi.domain.audit import parse_heads
+
+    try:
+        with open(path, encoding="ascii") as fh:
+            return parse_heads(fh.read())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{path}: {exc}") from None
 
 
 def demo_data_command(args: argparse.Namespace) -> int:
@@ -167,7 +227,27 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--nama", required=True)
     p.set_defaults(func=create_admin)
     p = subparsers.add_parser("verify-audit", help="check the audit trail's hash chain")
+    p.add_argument(
+        "--expect-head",
+        action="append",
+        type=_expect_head,
+        metavar='"SEQ HASH"',
+        help="a checkpoint from `lpse audit-head`: the row SEQ must still exist with "
+        "HASH (detects rows removed from the end); may be repeated",
+    )
+    p.add_argument(
+        "--head-file",
+        action="append",
+        type=_head_file,
+        metavar="PATH",
+        help="a file of checkpoints, one 'SEQ HASH' line each (blank and # lines "
+        "skipped); every one is checked; may be repeated",
+    )
     p.set_defaults(func=verify_audit_command)
+    p = subparsers.add_parser(
+        "audit-head", help="print the audit trail's head 'SEQ HASH' (a checkpoint)"
+    )
+    p.set_defaults(func=audit_head_command)
     p = subparsers.add_parser(
         "demo-data", help="load demo agencies, users and penyedia"
     )

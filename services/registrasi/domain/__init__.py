@@ -9,7 +9,16 @@
 Every function that depends on time takes ``now``.
 """
 
-from .audit import GENESIS, AuditEntry, ChainProblem, ChainReport, seal, verify_chain
+from .audit import (
+    GENESIS,
+    AuditEntry,
+    AuditHead,
+    ChainProblem,
+    ChainReport,
+    parse_heads,
+    seal,
+    verify_chain,
+)
 from .login import (
     LoginPolicy,
     LoginSession,
@@ -59,6 +68,7 @@ __all__ = [
     "TRANSITIONS",
     "Agency",
     "AuditEntry",
+    "AuditHead",
     "ChainProblem",
     "ChainReport",
     "Dokumen",
@@ -86,6 +96,7 @@ __all__ = [
     "grantable_roles",
     "login_failed",
     "normalise_npwp",
+    "parse_heads",
     "seal",
     "target_status",
     "verify_chain",

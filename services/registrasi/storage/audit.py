@@ -4,11 +4,17 @@ On PostgreSQL every append first takes a transaction-scoped advisory lock, so ap
 from concurrent transactions (and replicas) queue up and the chain stays linear: the
 next append reads the tail only after the previous appender committed. On SQLite (one
 process per file) the primary key on ``seq`` refuses a fork instead.
+
+Append-only is enforced on PostgreSQL by triggers (migration ``0002``) that refuse
+UPDATE, DELETE and TRUNCATE on ``audit_log``; only the table's owner or a superuser can
+switch them off (``ALTER TABLE audit_log DISABLE TRIGGER USER``). What gets past them
+shows up in :func:`verify_audit`; a removed tail only against a checkpoint
+(:meth:`AuditRepository.head`, stored elsewhere by the operator).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +23,7 @@ from services.common.db import is_postgres
 from services.registrasi.domain.audit import (
     GENESIS,
     AuditEntry,
+    AuditHead,
     ChainReport,
     seal,
     verify_chain,
@@ -48,16 +55,20 @@ class AuditRepository:
         """Chain ``entry`` after the current tail and insert it (no commit)."""
         if is_postgres(self.session):
             self.session.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
+        tail = self.head()
+        sealed = seal(entry, seq=tail.seq + 1, prev_hash=tail.hash)
+        self.session.add(AuditLogRow(**{f: getattr(sealed, f) for f in FIELDS}))
+        self.session.flush()
+        return sealed
+
+    def head(self) -> AuditHead:
+        """The last row's ``seq`` and ``hash`` (``0 GENESIS`` for an empty trail)."""
         tail = self.session.execute(
             select(AuditLogRow.seq, AuditLogRow.hash)
             .order_by(AuditLogRow.seq.desc())
             .limit(1)
         ).first()
-        seq, prev_hash = (tail.seq + 1, tail.hash) if tail else (1, GENESIS)
-        sealed = seal(entry, seq=seq, prev_hash=prev_hash)
-        self.session.add(AuditLogRow(**{f: getattr(sealed, f) for f in FIELDS}))
-        self.session.flush()
-        return sealed
+        return AuditHead(tail.seq, tail.hash) if tail else AuditHead(0, GENESIS)
 
     def list(
         self,
@@ -103,6 +114,9 @@ def _entry(row: AuditLogRow) -> AuditEntry:
     return AuditEntry(**{f: getattr(row, f) for f in FIELDS})
 
 
-def verify_audit(session: Session) -> ChainReport:
-    """Recompute the whole chain; the report names the first bad ``seq`` (if any)."""
-    return verify_chain(AuditRepository(session).iter_all())
+def verify_audit(
+    session: Session, checkpoints: Iterable[AuditHead] = ()
+) -> ChainReport:
+    """Recompute the whole chain, and check it against ``checkpoints`` (heads taken
+    earlier); the report names the first bad ``seq`` (if any)."""
+    return verify_chain(AuditRepository(session).iter_all(), checkpoints)

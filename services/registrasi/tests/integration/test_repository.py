@@ -1,5 +1,6 @@
-"""Repositories on PostgreSQL: row <-> domain round trips, counts, and the audit chain
-staying linear under concurrent appends (pg_advisory_xact_lock)."""
+"""Repositories on PostgreSQL: row <-> domain round trips, counts, the audit chain
+staying linear under concurrent appends (pg_advisory_xact_lock), and audit_log
+refusing UPDATE, DELETE and TRUNCATE (migration 0002's triggers)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import date, timedelta
 
 import eventlet
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from services.common.auth import Role
 from services.common.clock import utcnow
@@ -172,3 +175,35 @@ def test_concurrent_audit_appends_stay_one_linear_chain(pg_url):
     with direct_uow(pg_url) as uow:
         report = verify_audit(uow.session)
         assert report.ok and report.count == 30
+
+
+@pytest.mark.parametrize(
+    "statement,refused",
+    [
+        ("UPDATE audit_log SET ip = '6.6.6.6' WHERE seq = 2", "UPDATE of seq 2"),
+        ("UPDATE audit_log SET details = '{}'", "UPDATE of seq 1"),
+        ("DELETE FROM audit_log WHERE seq = 3", "DELETE of seq 3"),
+        ("DELETE FROM audit_log WHERE seq >= 2", "DELETE of seq 2"),
+        ("TRUNCATE audit_log", "TRUNCATE"),
+        ("TRUNCATE audit_log, outbox", "TRUNCATE"),
+    ],
+)
+def test_audit_log_is_append_only(pg_url, statement, refused):
+    now = utcnow()
+    with direct_uow(pg_url) as uow:
+        for i in range(3):
+            uow.audit.append(AuditEntry("login_succeeded", "user", f"u{i}", now))
+        uow.commit()
+        head = uow.audit.head()
+    with direct_uow(pg_url) as uow:  # the tests connect as a superuser, even so
+        with pytest.raises(DBAPIError) as exc:
+            uow.session.execute(text(statement))
+        uow.rollback()
+    assert exc.value.orig.pgcode == "P0001"  # raise_exception, from the trigger
+    assert f"audit_log is append-only: {refused} refused" in str(exc.value.orig)
+    with direct_uow(pg_url) as uow:  # nothing changed, and appending still works
+        assert uow.audit.head() == head
+        uow.audit.append(AuditEntry("logout", "user", "u0", now))
+        uow.commit()
+        report = verify_audit(uow.session, [head])
+        assert report.ok and report.count == 4
