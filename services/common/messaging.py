@@ -11,7 +11,10 @@ Nameko's defaults lose or duplicate messages in five ways; each is closed here:
 2. *Handler that raises* - :class:`ReliableEventHandler` republishes the message to a
    per-attempt retry queue (``<q>.retry.<n>``, message TTL = backoff, dead-lettered
    back into ``<q>``) and after ``EVENT_MAX_ATTEMPTS`` to ``<q>.dlq``; invalid payloads
-   go to ``<q>.dlq`` at once. ``lpse dlq list|replay`` lets an operator act on them.
+   go to ``<q>.dlq`` at once, and so does a body kombu cannot decode at all (not JSON,
+   a content type nameko does not accept, not UTF-8, bad compression), which kombu's
+   default would log and ack - lose. ``lpse dlq list|replay`` lets an operator act on
+   them.
 3. *kill -9 mid-handler* - the message is acked only after the handler finished, so
    it is redelivered; :func:`consumes` records the ``event_id`` in ``processed_event``
    in the same transaction as the handler's effect and skips it the second time.
@@ -38,6 +41,7 @@ from typing import Any
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
+from nameko.messaging import QueueConsumer
 from nameko.rpc import rpc
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -164,13 +168,35 @@ def load_event(contract: EventContract, body: Any) -> Event:
 
 
 # --------------------------------------------------------------------------- consumers
+class _EventQueueConsumer(QueueConsumer):
+    """nameko's ``QueueConsumer``, for :class:`ReliableEventHandler` s only, with one
+    change: a message whose body kombu cannot decode is handed to the handler of its
+    queue (``handle_undecodable``). kombu decodes before any handler runs, and nameko
+    leaves such a message to ``ConsumerMixin.on_decode_error``, which logs it and
+    *acks* it: the message is lost and no handler ever sees it.
+
+    A shared extension of its own (one more AMQP connection per service that consumes
+    events): RPC and plain nameko entrypoints keep nameko's ``QueueConsumer``.
+    """
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = getattr(provider, "handle_undecodable",
+                                               self.on_decode_error)
+        return consumers
+
+
 class ReliableEventHandler(EventHandler):
     """An event handler that retries with backoff and dead-letters instead of dropping.
 
     The message is acked only after the worker finished (nameko's behaviour); on an
     error it is first republished (persistent, confirmed) to the next retry queue or
-    to the dead-letter queue, then acked.
+    to the dead-letter queue, then acked. A body that cannot be decoded never reaches
+    a worker: it is dead-lettered at once, its bytes untouched.
     """
+
+    queue_consumer = _EventQueueConsumer()
 
     def __init__(self, source_service: str, event_type: str, **kwargs: Any):
         super().__init__(source_service, event_type, **kwargs)
@@ -210,21 +236,42 @@ class ReliableEventHandler(EventHandler):
     def handle_message_processed(self, message: Any, result: Any = None,
                                  exc_info: Any = None) -> None:
         if exc_info is not None:
-            try:
-                self._route_failure(message, exc_info[1])
-            except Exception:  # could not park it: requeue rather than lose it
-                log.exception("could not republish a failed event; requeueing",
-                              extra={"message_id": "event_requeued"})
-                self.queue_consumer.requeue_message(message)
-                return
+            exc = exc_info[1]
+            self._settle_failure(message, f"{type(exc).__name__}: {exc}",
+                                 permanent=isinstance(exc, ContractViolation))
+            return
         self.queue_consumer.ack_message(message)
 
-    def _route_failure(self, message: Any, exc: BaseException) -> None:
+    def handle_undecodable(self, message: Any, exc: BaseException) -> None:
+        """kombu could not decode the body (called in the consumer thread): no retry
+        can change that, so the message goes to the dead-letter queue at once."""
+        compression = (message.headers or {}).get("compression")
+        described = ", ".join(str(x) for x in (
+            message.content_type or "no content type",
+            message.content_encoding or "no content encoding",
+            compression and f"compression {compression}") if x)
+        self._settle_failure(
+            message, f"{type(exc).__name__}: cannot decode the message body "
+                     f"({described}): {exc}", permanent=True)
+
+    def _settle_failure(self, message: Any, error: str, permanent: bool) -> None:
+        try:
+            self._route_failure(message, error, permanent)
+        except Exception:  # could not park it: requeue rather than lose it
+            log.exception("could not republish a failed event; requeueing",
+                          extra={"message_id": "event_requeued"})
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _route_failure(self, message: Any, error: str, permanent: bool) -> None:
         sub = self.subscription
         headers = dict(message.headers or {})
         attempt = int(headers.get(ATTEMPT_HEADER, 1))
-        headers[ERROR_HEADER] = f"{type(exc).__name__}: {exc}"[:500]
-        permanent = isinstance(exc, ContractViolation)
+        headers[ERROR_HEADER] = error[:500]
+        # kombu has decompressed the body (or failed to: then the reason says so);
+        # a copy that still claimed compression could not be read again
+        headers.pop("compression", None)
         max_attempts = self._settings.event_max_attempts
         if permanent or attempt >= max_attempts:
             target, expiration, outcome = sub.dlq, None, "dead_lettered"
@@ -234,13 +281,16 @@ class ReliableEventHandler(EventHandler):
             expiration = retry_delay(self._settings.event_retry_base_seconds, attempt)
             headers[ATTEMPT_HEADER] = attempt + 1
             outcome = "retried"
-        log.warning("event handler failed", extra={
+        log.warning("event not handled", extra={
             "message_id": f"event_{outcome}", "queue": sub.queue, "attempt": attempt,
             "error": headers[ERROR_HEADER]})
         assert self._publisher is not None
+        # the body as received, never serialised again (an untyped body as kombu
+        # reads it, application/data, in its own encoding - not re-encoded as UTF-8)
         self._publisher.publish(
             message.body, exchange="", routing_key=target, headers=headers,
-            expiration=expiration, content_type=message.content_type,
+            expiration=expiration,
+            content_type=message.content_type or "application/data",
             content_encoding=message.content_encoding, serializer=None,
             use_confirms=True,
         )
