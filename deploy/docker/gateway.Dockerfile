@@ -21,8 +21,7 @@ RUN groupadd --system --gid 10001 lpse \
 WORKDIR /app
 
 COPY . .
-RUN --mount=type=cache,target=/root/.cache/pip \
-    pip install . \
+RUN pip install --no-cache-dir . \
     && rm -rf build ./*.egg-info \
     && mkdir -p /data/blobs /run/prometheus \
     && chown lpse:lpse /data/blobs /run/prometheus

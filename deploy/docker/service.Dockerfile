@@ -29,8 +29,7 @@ WORKDIR /app
 
 # Code and dependencies stay owned by root: the service user can read them, not change them.
 COPY . .
-RUN --mount=type=cache,target=/root/.cache/pip \
-    pip install . \
+RUN pip install --no-cache-dir . \
     && rm -rf build ./*.egg-info \
     && mkdir -p /data/blobs \
     && chown lpse:lpse /data/blobs

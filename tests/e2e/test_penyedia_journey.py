@@ -24,7 +24,15 @@ def _npwp() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(15))
 
 
-def _register(stack, username: str, password: str, npwp: str) -> requests.Response:
+DEFAULT_FILES = {
+    "dokumen_akta": ("akta.pdf", PDF, "application/pdf"),
+    "dokumen_npwp": ("npwp.pdf", PDF + b"npwp", "application/pdf"),
+}
+
+
+def _register(stack, username: str, password: str, npwp: str,
+              files: dict | None = DEFAULT_FILES) -> requests.Response:
+    """POST the registration form; ``files=None`` sends no documents at all."""
     return requests.post(
         stack.api("/penyedia"),
         timeout=20,
@@ -41,10 +49,7 @@ def _register(stack, username: str, password: str, npwp: str) -> requests.Respon
             "password": password,
             "setuju_pakta_integritas": "true",
         },
-        files={
-            "dokumen_akta": ("akta.pdf", PDF, "application/pdf"),
-            "dokumen_npwp": ("npwp.pdf", PDF + b"npwp", "application/pdf"),
-        },
+        files=files,
     )
 
 
@@ -177,42 +182,12 @@ def test_bad_registration_input_gets_a_clear_4xx(stack, case):
             timeout=15,
         )
     elif case == "no_files":
-        r = requests.post(
-            stack.api("/penyedia"),
-            timeout=15,
-            data={
-                "nama": "CV Tanpa Dokumen",
-                "bentuk_usaha": "CV",
-                "npwp": _npwp(),
-                "nib": "9120001234567",
-                "alamat": "Jl. Udayana 1, Amlapura",
-                "email": "x@example.org",
-                "telepon": "0363 21000",
-                "username": username,
-                "password": "Vendor-" + secrets.token_urlsafe(10),
-                "setuju_pakta_integritas": "true",
-            },
-        )
+        r = _register(stack, username, "Vendor-" + secrets.token_urlsafe(10), _npwp(),
+                      files=None)
     elif case == "wrong_type":
-        r = requests.post(
-            stack.api("/penyedia"),
-            timeout=15,
-            data={
-                "nama": "CV Salah Jenis",
-                "bentuk_usaha": "CV",
-                "npwp": _npwp(),
-                "nib": "9120001234567",
-                "alamat": "Jl. Udayana 1, Amlapura",
-                "email": "x@example.org",
-                "telepon": "0363 21000",
-                "username": username,
-                "password": "Vendor-" + secrets.token_urlsafe(10),
-                "setuju_pakta_integritas": "true",
-            },
-            files={
-                "dokumen_akta": ("akta.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
-            },
-        )
+        not_a_pdf = ("akta.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+        r = _register(stack, username, "Vendor-" + secrets.token_urlsafe(10), _npwp(),
+                      files={"dokumen_akta": not_a_pdf})
     else:
         r = _register(stack, username, "Vendor-" + secrets.token_urlsafe(10), "12.34")
     assert 400 <= r.status_code < 500, r.text
