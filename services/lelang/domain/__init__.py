@@ -1,0 +1,76 @@
+"""lelang's domain: pure rules, no framework (stdlib, ``holidays``, common errors).
+
+* :mod:`.tahapan` - the stages (``TahapanLelang``);
+* :mod:`.metode` - the four methods as data (``METODE_DEFINITIONS``);
+* :mod:`.ruleset` - versioned legal parameters (``ruleset_for``);
+* :mod:`.kalender` - working days in WITA (``Kalender``);
+* :mod:`.jadwal` - schedule validation and the stage at ``now``.
+
+Every function that depends on time takes ``now``.
+"""
+
+from .jadwal import (
+    JadwalEntry,
+    Problem,
+    active_tahapan,
+    allowed_actions,
+    check_jadwal,
+    next_check,
+    tahapan_at,
+    validate_jadwal,
+)
+from .kalender import WITA, Kalender, to_wita_date
+from .metode import (
+    METODE_DEFINITIONS,
+    LelangAction,
+    MetodeDefinition,
+    MetodeEvaluasi,
+    MetodeLelang,
+    Sampul,
+    StageDefinition,
+    check_metode_evaluasi,
+    metode_definition,
+)
+from .ruleset import (
+    PERPRES_54_2010,
+    PERPRES_70_2012,
+    RULESETS,
+    DayCounting,
+    KategoriPengadaan,
+    RuleSet,
+    ruleset_by_code,
+    ruleset_for,
+)
+from .tahapan import TahapanLelang
+
+__all__ = [
+    "METODE_DEFINITIONS",
+    "PERPRES_54_2010",
+    "PERPRES_70_2012",
+    "RULESETS",
+    "WITA",
+    "DayCounting",
+    "JadwalEntry",
+    "Kalender",
+    "KategoriPengadaan",
+    "LelangAction",
+    "MetodeDefinition",
+    "MetodeEvaluasi",
+    "MetodeLelang",
+    "Problem",
+    "RuleSet",
+    "Sampul",
+    "StageDefinition",
+    "TahapanLelang",
+    "active_tahapan",
+    "allowed_actions",
+    "check_jadwal",
+    "check_metode_evaluasi",
+    "metode_definition",
+    "next_check",
+    "ruleset_by_code",
+    "ruleset_for",
+    "tahapan_at",
+    "to_wita_date",
+    "validate_jadwal",
+]
