@@ -157,8 +157,14 @@ def current_actor() -> Actor:
     return current_actor_or_anonymous()
 
 
-def require_actor(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def require_actor(
+    *roles: str, password_change_pending_ok: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: 401 unless a live session; with ``roles``, 403 unless it has one.
+
+    An actor still holding an admin-set initial password gets 403
+    ``PASSWORD_CHANGE_REQUIRED``, unless ``password_change_pending_ok`` (changing the
+    password, logging out, ``/me``).
 
     Put it right under ``@blp.route`` so that authentication comes before the
     request body is parsed (a stranger gets 401, not a validation report).
@@ -170,6 +176,9 @@ def require_actor(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
             actor = current_actor_or_anonymous()
             if actor.is_anonymous:
                 raise Unauthenticated("UNAUTHENTICATED", "authentication required")
+            if actor.must_change_password and not password_change_pending_ok:
+                raise Forbidden("PASSWORD_CHANGE_REQUIRED",
+                                "change the initial password first")
             if roles and not actor.has_role(*roles):
                 raise Forbidden("FORBIDDEN", "role required", {"roles": list(roles)})
             return view(*args, **kwargs)

@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "TEST_CLOCK_DISABLED": "Jam uji hanya dapat diatur jika LPSE_ENV=test.",
     "ROLE_REQUIRED": "Tindakan ini memerlukan peran yang tidak Anda miliki.",
     "OLD_PASSWORD_INCORRECT": "Kata sandi lama salah.",
+    "PASSWORD_CHANGE_REQUIRED": "Anda harus mengganti kata sandi terlebih dahulu.",
     "USER_NOT_MANAGEABLE": "Anda tidak berwenang mengelola pengguna ini.",
     "AGENCY_MISMATCH": "Pengguna atau satuan kerja ini berada di instansi lain.",
     "ROLE_NOT_GRANTABLE": "Anda tidak berwenang memberikan peran ini.",

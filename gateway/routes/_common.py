@@ -88,12 +88,19 @@ def idempotent(blp: ApiBlueprint) -> Callable[[Any], Any]:
     return blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
 
 
-def authenticated(blp: ApiBlueprint, *roles: str) -> Callable[[Any], Any]:
-    """``require_actor`` plus its documentation (bearer security, 401 and 403)."""
+def authenticated(blp: ApiBlueprint, *roles: str,
+                  password_change_pending_ok: bool = False) -> Callable[[Any], Any]:
+    """``require_actor`` plus its documentation (bearer security, 401 and 403).
+
+    Only the routes a user needs to get rid of an admin-set initial password pass
+    ``password_change_pending_ok``; every other gives such a user 403
+    ``PASSWORD_CHANGE_REQUIRED``.
+    """
 
     def decorator(view: Any) -> Any:
         documented = blp.doc(security=BEARER)(errors(blp, 401, 403)(view))
-        return require_actor(*roles)(documented)
+        return require_actor(
+            *roles, password_change_pending_ok=password_change_pending_ok)(documented)
 
     return decorator
 

@@ -44,7 +44,7 @@ def login(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/auth/logout", methods=["POST"])
-@authenticated(blp)
+@authenticated(blp, password_change_pending_ok=True)
 @blp.response(200, OkSchema)
 @errors(blp, 503)
 def logout() -> Any:
@@ -61,7 +61,7 @@ def logout() -> Any:
 
 
 @blp.route("/auth/password", methods=["POST"])
-@authenticated(blp)
+@authenticated(blp, password_change_pending_ok=True)
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, OkSchema)
 @errors(blp, 400, 415, 503)
@@ -81,7 +81,7 @@ def change_password(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/me", methods=["GET"])
-@authenticated(blp)
+@authenticated(blp, password_change_pending_ok=True)
 @blp.response(200, ActorPublicSchema)
 @errors(blp, 503)
 def me() -> Actor:

@@ -25,6 +25,10 @@ class ActorPublicSchema(Schema):
         "Agency (SKPD/BUMD) the user belongs to, if any"))
     penyedia_id = fields.String(allow_none=True, metadata=doc(
         "Penyedia represented by this user, if it is a penyedia account"))
+    must_change_password = fields.Boolean(metadata=doc(
+        "True while the user still has an admin-set initial password: every route "
+        "but `POST /auth/password`, `POST /auth/logout` and `GET /me` answers 403 "
+        "`PASSWORD_CHANGE_REQUIRED`"))
 
 
 class LoginPublicSchema(Schema):

@@ -55,6 +55,9 @@ class Actor:
     penyedia_id: str | None = None
     session_id: str | None = None
     ip: str | None = None
+    #: an admin-set (or demo) initial password: only changing it, logging out and
+    #: reading ``/me`` are allowed until it is changed (``PASSWORD_CHANGE_REQUIRED``)
+    must_change_password: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -83,6 +86,7 @@ class ActorSchema(Schema):
     penyedia_id = fields.String(load_default=None, allow_none=True)
     session_id = fields.String(load_default=None, allow_none=True)
     ip = fields.String(load_default=None, allow_none=True)
+    must_change_password = fields.Boolean(load_default=False)
 
     @post_load
     def _make(self, data: dict[str, Any], **kwargs: Any) -> Actor:

@@ -7,6 +7,7 @@ contracts exactly as the service would load them.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import uuid
 from typing import Any
@@ -131,8 +132,11 @@ class _Loader:
         return fn(self.uow, contract.load_request(raw), self.now, **kwargs)
 
     def actor(self, username: str) -> dict[str, Any]:
+        """The account the demo data is made as. The operator runs this on the
+        server, not that user: its pending password change does not apply."""
         user = self.uow.user.get_by_username(username)
-        return actor_view(user, session_id=None, ip=None).to_dict()
+        actor = actor_view(user, session_id=None, ip=None)
+        return dataclasses.replace(actor, must_change_password=False).to_dict()
 
     def admin(self) -> str:
         users, _ = self.uow.user.list(

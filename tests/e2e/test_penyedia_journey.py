@@ -79,7 +79,33 @@ def test_register_verify_login_blacklist_journey(stack):
         },
     )
     assert r.status_code == 201, r.text
-    verif = stack.login(verif_name, verif_password)
+    assert r.json()["must_change_password"] is True
+    first = requests.post(
+        stack.api("/auth/login"),
+        timeout=15,
+        json={"username": verif_name, "password": verif_password},
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["must_change_password"] is True
+    verif = first.json()["token"]
+
+    # the admin-chosen password works only to change it (and to see who one is)
+    r = requests.get(stack.api("/penyedia"), headers=auth(verif), timeout=15)
+    assert r.status_code == 403, r.text
+    assert r.json()["error"] == "PASSWORD_CHANGE_REQUIRED"
+    me = requests.get(stack.api("/me"), headers=auth(verif), timeout=15)
+    assert me.status_code == 200 and me.json()["must_change_password"] is True
+    new_verif_password = "Verif-" + secrets.token_urlsafe(10)
+    r = requests.post(
+        stack.api("/auth/password"),
+        headers=auth(verif),
+        timeout=15,
+        json={"old_password": verif_password, "new_password": new_verif_password},
+    )
+    assert r.status_code == 200, r.text
+    verif = stack.login(verif_name, new_verif_password)
+    me = requests.get(stack.api("/me"), headers=auth(verif), timeout=15)
+    assert me.status_code == 200 and me.json()["must_change_password"] is False
 
     username = f"vendor{uuid.uuid4().hex[:6]}"
     password = "Vendor-" + secrets.token_urlsafe(10)

@@ -12,7 +12,9 @@ from gateway.options import GatewayOptions
 from gateway.tests.unit.helpers import actor_json, assert_error
 from services.common.contracts.registrasi import (
     AUTHENTICATE,
+    CHANGE_PASSWORD,
     LIST_AGENCIES,
+    LIST_USERS,
     LOGIN,
     LOGOUT,
 )
@@ -97,6 +99,7 @@ def test_valid_token_gives_the_actor_from_registrasi(client, fake_rpc, make_toke
         "roles": ["ppk", "pokja"],
         "agency_id": "a-1",
         "penyedia_id": None,
+        "must_change_password": False,
     }
     assert fake_rpc.requests(AUTHENTICATE) == [{"token": token, "ip": "10.1.2.3"}]
 
@@ -209,3 +212,39 @@ def test_token_issued_while_the_test_clock_is_ahead_is_accepted(
     fake_rpc.on(AUTHENTICATE, actor_json())
     token = make_token(now=clock.now())
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+# ------------------------------------------------------------- initial password
+def test_pending_password_change_blocks_every_route_but_three(client, fake_rpc,
+                                                              signed_in):
+    """An admin-set initial password: 403 PASSWORD_CHANGE_REQUIRED until changed."""
+    headers = signed_in(roles=["admin_ppe"], must_change_password=True)
+    body = assert_error(client.get("/api/v1/user", headers=headers), 403,
+                        "PASSWORD_CHANGE_REQUIRED")
+    assert body["message"] == "Anda harus mengganti kata sandi terlebih dahulu."
+    assert_error(client.post("/api/v1/agency", headers=headers,
+                             json={"kode": "X", "nama": "X", "jenis": "SKPD"}),
+                 403, "PASSWORD_CHANGE_REQUIRED")
+    assert_error(client.get("/api/v1/penyedia", headers=headers), 403,
+                 "PASSWORD_CHANGE_REQUIRED")
+    assert [c.key for c, _, _ in fake_rpc.calls] == [AUTHENTICATE.key]  # nothing else
+
+    me = client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200
+    assert me.get_json()["must_change_password"] is True
+
+    fake_rpc.on(CHANGE_PASSWORD, {"ok": True})
+    changed = client.post("/api/v1/auth/password", headers=headers,
+                          json={"old_password": "awal-dari-admin",
+                                "new_password": "pilihan-sendiri-99"})
+    assert changed.status_code == 200 and changed.get_json() == {"ok": True}
+    assert fake_rpc.requests(CHANGE_PASSWORD)[0]["actor"]["must_change_password"]
+
+    fake_rpc.on(LOGOUT, {"ok": True})
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 200
+
+
+def test_changed_password_opens_the_routes_again(client, fake_rpc, signed_in):
+    fake_rpc.on(LIST_USERS, {"items": [], "total": 0, "page": 1, "per_page": 20})
+    headers = signed_in(roles=["admin_ppe"], must_change_password=False)
+    assert client.get("/api/v1/user", headers=headers).status_code == 200

@@ -109,6 +109,7 @@ def test_login(client, fake_rpc):
         "roles": ["verifikator"],
         "agency_id": None,
         "penyedia_id": None,
+        "must_change_password": False,
     }
     assert fake_rpc.requests(r.LOGIN) == [
         {"username": "budi", "password": "rahasia123", "ip": "10.0.0.5"}

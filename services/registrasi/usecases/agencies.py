@@ -10,7 +10,7 @@ from services.common.contracts import registrasi as contracts
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.registrasi.domain import Agency, JenisAgency, Satker
 
-from .common import agency_view, audit, new_id, require_role, satker_view
+from .common import agency_view, audit, new_id, require_writer, satker_view
 
 
 def create_agency(uow: Any, request: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def create_agency(uow: Any, request: dict[str, Any], now: datetime) -> dict[str,
     :raises Forbidden: not Admin PPE. :raises Conflict: ``AGENCY_KODE_TAKEN``.
     """
     actor = request["actor"]
-    require_role(actor, Role.ADMIN_PPE)
+    require_writer(actor, Role.ADMIN_PPE)
     if uow.agency.get_agency_by_kode(request["kode"]):
         raise Conflict(
             "AGENCY_KODE_TAKEN",
@@ -74,7 +74,7 @@ def create_satker(uow: Any, request: dict[str, Any], now: datetime) -> dict[str,
     :raises Conflict: ``SATKER_KODE_TAKEN``.
     """
     actor = request["actor"]
-    require_role(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
+    require_writer(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
     agency_id = request.get("agency_id") or actor.agency_id
     agency = uow.agency.get_agency(agency_id) if agency_id else None
     if agency is None:

@@ -110,6 +110,26 @@ def require_role(actor: Actor, *roles: Role) -> None:
         )
 
 
+def require_password_current(actor: Actor) -> None:
+    """Writes need a password the user chose: an admin-set initial one must be changed
+    first (only ``change_password`` and ``logout`` skip this guard).
+
+    :raises Forbidden: ``PASSWORD_CHANGE_REQUIRED``.
+    """
+    require_user(actor)
+    if actor.must_change_password:
+        raise Forbidden(
+            "PASSWORD_CHANGE_REQUIRED", "change the initial password first"
+        )
+
+
+def require_writer(actor: Actor, *roles: Role) -> None:
+    """:func:`require_role` for a state-changing use case, plus
+    :func:`require_password_current`."""
+    require_role(actor, *roles)
+    require_password_current(actor)
+
+
 # ------------------------------------------------------------------ audit
 def audit(
     uow: Any,
@@ -183,6 +203,7 @@ def actor_view(u: User, *, session_id: str | None, ip: str | None) -> Actor:
         penyedia_id=u.penyedia_id,
         session_id=session_id,
         ip=ip,
+        must_change_password=u.must_change_password,
     )
 
 

@@ -27,6 +27,7 @@ from .common import (
     page_view,
     require_role,
     require_user,
+    require_writer,
     required,
     user_event,
     user_view,
@@ -49,7 +50,7 @@ def create_user(
         ``AGENCY_REQUIRED``.
     """
     actor = request["actor"]
-    require_role(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
+    require_writer(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
     roles = set(request["roles"])
     agency_id = request.get("agency_id")
     if (
@@ -188,7 +189,7 @@ def grant_role(uow: Any, request: dict[str, Any], now: datetime) -> dict[str, An
     :raises Forbidden: ``ROLE_NOT_GRANTABLE``, ``AGENCY_MISMATCH``.
     """
     actor, role = request["actor"], request["role"]
-    require_role(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
+    require_writer(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
     user = _managed_user(uow, actor, required(request, "user_id"))
     others = uow.user.roles_of_person(user.nip, exclude_user_id=user.user_id)
     check_separation(user.roles | others | {role}, added=role)
@@ -217,7 +218,7 @@ def revoke_role(uow: Any, request: dict[str, Any], now: datetime) -> dict[str, A
     :raises Conflict: ``ROLE_NOT_HELD``, ``LAST_ROLE``.
     """
     actor, role = request["actor"], request["role"]
-    require_role(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
+    require_writer(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
     user = _managed_user(uow, actor, required(request, "user_id"))
     check_can_grant(actor, {role}, user.agency_id)
     user.revoke(role, now=now)
@@ -278,7 +279,7 @@ def _set_user_status(
     uow: Any, request: dict[str, Any], now: datetime, *, deactivate: bool
 ) -> dict[str, Any]:
     actor = request["actor"]
-    require_role(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
+    require_writer(actor, Role.ADMIN_PPE, Role.ADMIN_AGENCY)
     user = _managed_user(uow, actor, required(request, "user_id"))
     if user.is_penyedia:
         raise BadRequest(

@@ -18,7 +18,7 @@ from .common import (
     penyedia_event,
     penyedia_view,
     permintaan_view,
-    require_role,
+    require_writer,
     required,
 )
 from .penyedia import load_penyedia
@@ -34,7 +34,7 @@ def _transition(
     **details: Any,
 ) -> dict[str, Any]:
     actor = request["actor"]
-    require_role(actor, Role.VERIFIKATOR)
+    require_writer(actor, Role.VERIFIKATOR)
     penyedia = load_penyedia(uow, required(request, "penyedia_id"))
     change = apply(penyedia)
     uow.penyedia.save(penyedia)

@@ -26,6 +26,9 @@ from services.registrasi.tests.helpers import (
 pytestmark = pytest.mark.integration
 
 
+NEW_PASSWORD = "Verifikasi#Baru2012"
+
+
 def login_actor(rpc, username: str, password: str = PASSWORD) -> tuple[str, dict]:
     token = rpc.login({"username": username, "password": password, "ip": "10.1.1.1"})
     actor = rpc.authenticate({"token": token["token"], "ip": "10.1.1.1"})
@@ -72,7 +75,23 @@ def test_penyedia_journey_with_events(rpc, admin, events, config):
     assert refused.value.code == "PENYEDIA_NOT_ACTIVE"
     assert refused.value.details == {"status": "menunggu_verifikasi"}
 
+    # an admin-created account: its initial password must be changed before any write
     _, verifikator = login_actor(rpc, "verifikator")
+    assert verifikator["must_change_password"] is True
+    with pytest.raises(Forbidden) as refused:
+        rpc.verify_penyedia(
+            with_key(
+                actor=verifikator,
+                penyedia_id=registered["penyedia_id"],
+                dokumen_diperiksa=[doc["sha256"]],
+            )
+        )
+    assert refused.value.code == "PASSWORD_CHANGE_REQUIRED"
+    rpc.change_password(
+        with_key(actor=verifikator, old_password=PASSWORD, new_password=NEW_PASSWORD)
+    )
+    _, verifikator = login_actor(rpc, "verifikator", NEW_PASSWORD)
+    assert verifikator["must_change_password"] is False
     verified = rpc.verify_penyedia(
         with_key(
             actor=verifikator,

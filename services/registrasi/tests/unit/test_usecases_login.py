@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -216,3 +217,91 @@ def test_audit_is_read_only_for_admin_ppe_and_auditor(world, uow, now):
         with pytest.raises(Forbidden):
             uc.list_audit(uow, load(c.LIST_AUDIT, actor=world.actor(other)), now)
     assert verify_audit(uow.session).ok
+
+
+# ------------------------------------------------------------- initial password
+def _create_ppk(uow, now, hasher, actor, username):
+    return uc.create_user(
+        uow,
+        load(
+            c.CREATE_USER,
+            actor=actor,
+            username=username,
+            email=f"{username}@x.id",
+            nama=username.title(),
+            password=PASSWORD,
+            roles=["ppk"],
+        ),
+        now,
+        hasher=hasher,
+    )
+
+
+def test_initial_password_must_be_changed_before_any_write(world, uow, now, config):
+    """An admin-created account carries the flag on its actor; writes are refused
+    until the password is changed, after which the flag is gone."""
+    first = login(uow, world.hasher, config, now, username="admin.dpu")
+    assert first["must_change_password"] is True
+    assert first["actor"].must_change_password is True
+    dumped = c.LOGIN.dump_response(first)
+    assert dumped["actor"]["must_change_password"] is True
+    actor = uc.authenticate(uow, {"token": first["token"]}, now, config=config)
+    assert actor.must_change_password is True
+    assert c.AUTHENTICATE.load_response(
+        c.AUTHENTICATE.dump_response(actor)
+    ).must_change_password is True
+
+    with pytest.raises(Forbidden) as refused:
+        _create_ppk(uow, now, world.hasher, actor, "ppk.baru")
+    assert refused.value.code == "PASSWORD_CHANGE_REQUIRED"
+    uow.rollback()
+    assert uow.user.get_by_username("ppk.baru") is None
+
+    assert uc.change_password(
+        uow,
+        load(
+            c.CHANGE_PASSWORD,
+            actor=actor,
+            old_password=PASSWORD,
+            new_password="Admin#Dinas2012",
+        ),
+        now,
+        hasher=world.hasher,
+        config=config,
+    ) == {"ok": True}
+    with pytest.raises(Unauthenticated, match="SESSION_REVOKED"):
+        uc.authenticate(uow, {"token": first["token"]}, now, config=config)
+
+    again = login(
+        uow, world.hasher, config, now, username="admin.dpu", password="Admin#Dinas2012"
+    )
+    assert again["must_change_password"] is False
+    actor = uc.authenticate(uow, {"token": again["token"]}, now, config=config)
+    assert actor.must_change_password is False
+    created = _create_ppk(uow, now, world.hasher, actor, "ppk.baru")
+    assert created["username"] == "ppk.baru" and created["must_change_password"]
+
+
+@pytest.mark.parametrize(
+    "contract,extra",
+    [
+        (c.CREATE_AGENCY, {"kode": "DKS", "nama": "Dinas Kesehatan", "jenis": "SKPD"}),
+        (c.VERIFY_PENYEDIA, {"penyedia_id": "p-x", "dokumen_diperiksa": ["a" * 64]}),
+        (c.DEACTIVATE_USER, {"user_id": "u-x", "alasan": "pindah tugas"}),
+    ],
+)
+def test_flagged_actor_is_refused_by_write_use_cases(world, uow, now, contract, extra):
+    actor = dataclasses.replace(
+        world.actor(world.admin), roles=("admin_ppe", "verifikator"),
+        must_change_password=True,
+    )
+    usecase = getattr(uc, contract.method)
+    with pytest.raises(Forbidden) as refused:
+        usecase(uow, load(contract, actor=actor, **extra), now)
+    assert refused.value.code == "PASSWORD_CHANGE_REQUIRED"
+
+
+def test_flagged_actor_may_log_out(world, uow, now, config):
+    result = login(uow, world.hasher, config, now)  # the verifikator: flagged
+    assert result["actor"].must_change_password is True
+    assert uc.logout(uow, load(c.LOGOUT, actor=result["actor"]), now) == {"ok": True}
