@@ -4,7 +4,8 @@
 * :mod:`.metode` - the four methods as data (``METODE_DEFINITIONS``);
 * :mod:`.ruleset` - versioned legal parameters (``ruleset_for``);
 * :mod:`.kalender` - working days in WITA (``Kalender``);
-* :mod:`.jadwal` - schedule validation and the stage at ``now``.
+* :mod:`.jadwal` - schedule validation and the stage at ``now``;
+* :mod:`.lelang` - the ``Lelang`` aggregate and its timer (``apply_due``).
 
 Every function that depends on time takes ``now``.
 """
@@ -20,6 +21,14 @@ from .jadwal import (
     validate_jadwal,
 )
 from .kalender import WITA, Kalender, to_wita_date
+from .lelang import (
+    JenisTransisi,
+    Lelang,
+    StatusLelang,
+    Transition,
+    apply_due,
+    due_transitions,
+)
 from .metode import (
     METODE_DEFINITIONS,
     LelangAction,
@@ -51,8 +60,10 @@ __all__ = [
     "WITA",
     "DayCounting",
     "JadwalEntry",
+    "JenisTransisi",
     "Kalender",
     "KategoriPengadaan",
+    "Lelang",
     "LelangAction",
     "MetodeDefinition",
     "MetodeEvaluasi",
@@ -61,11 +72,15 @@ __all__ = [
     "RuleSet",
     "Sampul",
     "StageDefinition",
+    "StatusLelang",
     "TahapanLelang",
+    "Transition",
     "active_tahapan",
     "allowed_actions",
+    "apply_due",
     "check_jadwal",
     "check_metode_evaluasi",
+    "due_transitions",
     "metode_definition",
     "next_check",
     "ruleset_by_code",
