@@ -23,7 +23,7 @@ import warnings
 # command line is not the place for it
 warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
-SERVICES = ("registrasi",)
+SERVICES = ("registrasi", "lelang")
 
 
 def _run_service(args: argparse.Namespace) -> int:

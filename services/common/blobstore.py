@@ -4,7 +4,9 @@ Files live under ``<BLOB_DIR>/<sha[:2]>/<sha[2:4]>/<sha>``; a blob is written on
 (to a temporary file, then renamed) and never changed, so the SHA-256 is both its
 name and its integrity check. Only references (sha256, size, type, filename) travel
 over RPC. Uploads are limited by size and by type, and the type is checked from the
-file's first bytes, not from what the client claims.
+file's first bytes, not from what the client claims. Sealed penawaran files
+(``services.common.sealing``) are recognised too, but accepted only by callers that
+pass ``allowed=(SEALED_CONTENT_TYPE,)``; the default stays PDF, JPEG and PNG.
 """
 
 from __future__ import annotations
@@ -17,12 +19,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 from services.common.errors import BadRequest, NotFound
+from services.common.sealing import MAGIC as SEALED_MAGIC
+from services.common.sealing import SEALED_CONTENT_TYPE
 
 #: allowed content types -> their magic bytes
 ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
     "application/pdf": (b"%PDF-",),
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+#: every type sniff_type recognises; sealed files only where a caller allows them
+SNIFFED_TYPES: dict[str, tuple[bytes, ...]] = {
+    **ALLOWED_TYPES,
+    SEALED_CONTENT_TYPE: (SEALED_MAGIC,),
 }
 CHUNK = 1024 * 1024
 
@@ -35,7 +44,7 @@ class BlobRef:
 
 
 def sniff_type(head: bytes) -> str | None:
-    for content_type, magics in ALLOWED_TYPES.items():
+    for content_type, magics in SNIFFED_TYPES.items():
         if any(head.startswith(m) for m in magics):
             return content_type
     return None
@@ -56,8 +65,10 @@ class BlobStore:
         return self.path_for(sha256).is_file()
 
     def put(self, stream: BinaryIO, *, max_bytes: int,
-            allowed: tuple[str, ...] = tuple(ALLOWED_TYPES)) -> BlobRef:
-        """Store ``stream``; returns its reference.
+            allowed: tuple[str, ...] | None = tuple(ALLOWED_TYPES)) -> BlobRef:
+        """Store ``stream``; returns its reference. ``allowed=None`` takes any type
+        (``application/octet-stream`` when not recognised): for files the platform
+        itself produced, e.g. opened bids.
 
         :raises BadRequest: ``UPLOAD_TOO_LARGE``, ``UPLOAD_EMPTY`` or
             ``UPLOAD_TYPE_NOT_ALLOWED``.
@@ -83,21 +94,62 @@ class BlobStore:
             if size == 0:
                 raise BadRequest("UPLOAD_EMPTY", "file is empty")
             content_type = sniff_type(head)
-            if content_type is None or content_type not in allowed:
+            if allowed is None:
+                content_type = content_type or "application/octet-stream"
+            elif content_type is None or content_type not in allowed:
                 raise BadRequest("UPLOAD_TYPE_NOT_ALLOWED", "file type not allowed",
                                  {"allowed": list(allowed)})
-            sha = digest.hexdigest()
-            final = self.path_for(sha)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                os.unlink(tmp_name)
-            else:
-                os.replace(tmp_name, final)
-            return BlobRef(sha, size, content_type)
+            return self._finish(tmp_name, digest.hexdigest(), size, content_type)
         except BaseException:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
             raise
+
+    def put_sealed(self, stream: BinaryIO, public_key: bytes, *,
+                   max_bytes: int) -> tuple[BlobRef, int]:
+        """Seal ``stream`` for ``public_key`` while writing it (one pass, only the
+        ciphertext touches the disk); returns the sealed blob's reference and the
+        plaintext size.
+
+        :raises BadRequest: ``UPLOAD_TOO_LARGE`` (plaintext over ``max_bytes``),
+            ``UPLOAD_EMPTY``.
+        """
+        from services.common import sealing
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                try:
+                    info = sealing.seal_stream(public_key, stream, tmp,
+                                               max_plaintext=max_bytes)
+                except sealing.SealTooLarge:
+                    raise BadRequest("UPLOAD_TOO_LARGE", "file too large",
+                                     {"max_bytes": max_bytes}) from None
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            if info.plaintext_size == 0:
+                raise BadRequest("UPLOAD_EMPTY", "file is empty")
+            ref = self._finish(tmp_name, info.sha256, info.size, SEALED_CONTENT_TYPE)
+            return ref, info.plaintext_size
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+
+    def _finish(self, tmp_name: str, sha: str, size: int,
+                content_type: str) -> BlobRef:
+        final = self.path_for(sha)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            os.unlink(tmp_name)
+        else:
+            os.replace(tmp_name, final)
+        return BlobRef(sha, size, content_type)
+
+    def head(self, sha256: str, n: int) -> bytes:
+        with self.open(sha256) as fh:
+            return fh.read(n)
 
     def open(self, sha256: str) -> BinaryIO:
         path = self.path_for(sha256)

@@ -80,6 +80,8 @@ class SettingsSchema(Schema):
     OUTBOX_RELAY_ENABLED = fields.Boolean(load_default=True)
     UPLOAD_MAX_BYTES = fields.Integer(load_default=10 * 1024 * 1024,
                                       validate=validate.Range(1024))
+    # lelang: wraps every envelope's private key (32 bytes, hex or base64)
+    LELANG_MASTER_KEY = fields.String(load_default=None, allow_none=True)
     # test-only fault injection (refused outside LPSE_ENV=test)
     LPSE_FAULT = fields.String(load_default=None, allow_none=True)
 
@@ -87,6 +89,13 @@ class SettingsSchema(Schema):
     def _no_placeholders(self, data: dict, **kwargs: Any) -> None:
         if data.get("LPSE_FAULT") and data.get("LPSE_ENV") != "test":
             raise ValidationError("only allowed when LPSE_ENV=test", "LPSE_FAULT")
+        if data.get("LELANG_MASTER_KEY"):
+            from services.common.sealing import load_master_key
+
+            try:
+                load_master_key(data["LELANG_MASTER_KEY"])
+            except ValueError as exc:
+                raise ValidationError(str(exc), "LELANG_MASTER_KEY") from None
         secret = data.get("JWT_SECRET")
         if secret is None or data.get("LPSE_ENV") in ("dev", "test"):
             return
@@ -130,6 +139,7 @@ class Settings:
     outbox_batch_size: int
     outbox_relay_enabled: bool
     upload_max_bytes: int
+    lelang_master_key: str | None
     lpse_fault: str | None
     service: str | None = field(default=None)
     #: per-service overrides from ``<SERVICE>_DATABASE_URL``

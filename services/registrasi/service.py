@@ -5,7 +5,8 @@ Service card
 RPCs (contracts in ``services/common/contracts/registrasi.py``; * = idempotent):
   agencies   create_agency*, list_agencies, create_satker*, list_satker
   users      create_user*, grant_role*, revoke_role*, deactivate_user*,
-             reactivate_user*, get_user, list_users
+             reactivate_user*, get_user, list_users,
+             describe_users
   penyedia   register_penyedia*, resubmit_penyedia*, get_penyedia, list_penyedia,
              get_dokumen, list_daftar_hitam, check_penyedia_eligible
   verifikasi verify_penyedia*, reject_penyedia*, deactivate_penyedia*,
@@ -111,6 +112,11 @@ class RegistrasiService:
     def get_user(self, request: Request) -> Any:
         """One account the actor may see (USER_NOT_FOUND otherwise)."""
         return usecases.get_user(self.uow, request, self.clock.now())
+
+    @implements(contracts.DESCRIBE_USERS)
+    def describe_users(self, request: Request) -> Any:
+        """For other services: roles, agency and status of some accounts."""
+        return usecases.describe_users(self.uow, request, self.clock.now())
 
     @implements(contracts.LIST_USERS)
     def list_users(self, request: Request) -> Any:

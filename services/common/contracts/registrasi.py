@@ -282,6 +282,25 @@ DEACTIVATE_USER = RpcContract(SERVICE, "deactivate_user", UserStatusRequest, Use
 REACTIVATE_USER = RpcContract(SERVICE, "reactivate_user", UserStatusRequest, UserSchema,
                               idempotent=True)
 GET_USER = RpcContract(SERVICE, "get_user", GetUserRequest, UserSchema)
+
+
+class DescribeUsersRequest(Schema):
+    user_ids = fields.List(id_field(), required=True,
+                           validate=validate.Length(min=1, max=100))
+
+
+class UserBriefSchema(Schema):
+    """For other services (e.g. lelang checking a Pokja): no contact data."""
+
+    user_id = fields.String(required=True)
+    nama = fields.String(required=True)
+    roles = fields.List(ROLE, required=True)
+    agency_id = fields.String(allow_none=True, load_default=None)
+    status = fields.Enum(StatusUser, by_value=True, required=True)
+
+
+DESCRIBE_USERS = RpcContract(SERVICE, "describe_users", DescribeUsersRequest,
+                             UserBriefSchema, many=True)
 LIST_USERS = RpcContract(SERVICE, "list_users", ListUsersRequest, UserPageSchema)
 
 
@@ -385,6 +404,10 @@ class PenyediaEligibilitySchema(Schema):
     eligible = fields.Boolean(required=True)
     status = fields.Enum(StatusPenyedia, by_value=True, required=True)
     nama = fields.String(required=True)
+    # shown on the winner's announcement (DOMAIN §6.1 step 10)
+    npwp = fields.String(load_default=None, allow_none=True)
+    alamat = fields.String(load_default=None, allow_none=True)
+    kota = fields.String(load_default=None, allow_none=True)
 
 
 class PenyediaIdRequest(Schema):

@@ -32,7 +32,10 @@ def find_subscription(service: str, method: str, source: str,
 
 def all_sources() -> set[str]:
     """Every service that publishes events (their exchanges are declared too)."""
-    from services.common.contracts import registrasi  # noqa: F401  (registers contracts)
+    from services.common.contracts import (  # noqa: F401  (registers contracts)
+        lelang,
+        registrasi,
+    )
     from services.common.contracts.base import EVENT_CONTRACTS
 
     return {source for source, _ in EVENT_CONTRACTS}

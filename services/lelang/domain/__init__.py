@@ -5,11 +5,23 @@
 * :mod:`.ruleset` - versioned legal parameters (``ruleset_for``);
 * :mod:`.kalender` - working days in WITA (``Kalender``);
 * :mod:`.jadwal` - schedule validation and the stage at ``now``;
-* :mod:`.lelang` - the ``Lelang`` aggregate and its timer (``apply_due``).
+* :mod:`.lelang` - the ``Lelang`` aggregate and its timer (``apply_due``);
+* :mod:`.evaluasi` - who passes, the ranking, price checks, failure counts.
 
 Every function that depends on time takes ``now``.
 """
 
+from .evaluasi import (
+    DEFAULT_BOBOT_TEKNIS,
+    HasilPeserta,
+    checked_price,
+    kurang_lulus_kualifikasi,
+    kurang_penawaran,
+    lulus,
+    lulus_file_1,
+    peringkat,
+    under_threshold,
+)
 from .jadwal import (
     JadwalEntry,
     Problem,
@@ -27,6 +39,7 @@ from .lelang import (
     StatusLelang,
     Transition,
     apply_due,
+    apply_next_due,
     due_transitions,
 )
 from .metode import (
@@ -53,6 +66,15 @@ from .ruleset import (
 from .tahapan import TahapanLelang
 
 __all__ = [
+    "DEFAULT_BOBOT_TEKNIS",
+    "HasilPeserta",
+    "checked_price",
+    "kurang_lulus_kualifikasi",
+    "kurang_penawaran",
+    "lulus",
+    "lulus_file_1",
+    "peringkat",
+    "under_threshold",
     "METODE_DEFINITIONS",
     "PERPRES_54_2010",
     "PERPRES_70_2012",
@@ -78,6 +100,7 @@ __all__ = [
     "active_tahapan",
     "allowed_actions",
     "apply_due",
+    "apply_next_due",
     "check_jadwal",
     "check_metode_evaluasi",
     "due_transitions",

@@ -407,3 +407,12 @@ def apply_due(lelang: Lelang, now: datetime) -> list[Transition]:
     for transition in due:
         lelang._record(transition)
     return due
+
+
+def apply_next_due(lelang: Lelang, now: datetime) -> Transition | None:
+    """Apply only the first of :func:`due_transitions` (the engine runs each
+    stage's entry rules before entering the next); ``None`` if nothing is due."""
+    due = due_transitions(lelang, now)
+    if not due:
+        return None
+    return lelang._record(due[0])

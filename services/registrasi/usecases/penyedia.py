@@ -336,4 +336,7 @@ def check_penyedia_eligible(uow: Any, request: dict[str, Any], now: datetime) ->
         "eligible": penyedia.is_eligible,
         "status": penyedia.status,
         "nama": penyedia.nama,
+        "npwp": penyedia.npwp,
+        "alamat": penyedia.alamat,
+        "kota": penyedia.kota,
     }

@@ -336,6 +336,19 @@ def get_user(uow: Any, request: dict[str, Any], now: datetime) -> dict[str, Any]
     return user_view(user)
 
 
+def describe_users(uow: Any, request: dict[str, Any], now: datetime) -> list:
+    """For other services: name, roles, agency and status of the given accounts
+    (unknown ids are left out)."""
+    out = []
+    for user_id in dict.fromkeys(request["user_ids"]):
+        user = uow.user.get(user_id)
+        if user is not None:
+            out.append({"user_id": user.user_id, "nama": user.nama,
+                        "roles": sorted(user.roles), "agency_id": user.agency_id,
+                        "status": contracts.StatusUser(str(user.status))})
+    return out
+
+
 def list_users(uow: Any, request: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Accounts by role/agency; an Admin Agency sees its own agency only."""
     actor = request["actor"]

@@ -10,6 +10,7 @@ import pytest
 
 from services.common.blobstore import BlobStore, sniff_type
 from services.common.errors import BadRequest, NotFound
+from services.common.sealing import SEALED_CONTENT_TYPE, generate_keypair, seal_bytes
 
 PDF = b"%PDF-1.4\n" + b"0" * 100
 PNG = b"\x89PNG\r\n\x1a\n" + b"1" * 50
@@ -64,6 +65,26 @@ def test_refused_uploads_leave_nothing(tmp_path, data, allowed, code):
         store.put(io.BytesIO(data), max_bytes=1024, allowed=allowed)
     assert error.value.code == code
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_sealed_files_are_accepted_only_where_allowed(tmp_path):
+    sealed = seal_bytes(generate_keypair()[1], b"penawaran")
+    assert sniff_type(sealed[:16]) == SEALED_CONTENT_TYPE
+    assert SEALED_CONTENT_TYPE == "application/vnd.lpse.sealed"
+    store = BlobStore(tmp_path)
+    with pytest.raises(BadRequest) as error:  # the default stays PDF, JPEG, PNG
+        store.put(io.BytesIO(sealed), max_bytes=1024)
+    assert error.value.code == "UPLOAD_TYPE_NOT_ALLOWED"
+    assert error.value.details == {
+        "allowed": ["application/pdf", "image/jpeg", "image/png"]}
+    with pytest.raises(BadRequest):  # and a sealed-only upload refuses a plain PDF
+        store.put(io.BytesIO(PDF), max_bytes=1024, allowed=(SEALED_CONTENT_TYPE,))
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    ref = store.put(io.BytesIO(sealed), max_bytes=1024, allowed=(SEALED_CONTENT_TYPE,))
+    assert (ref.sha256, ref.size, ref.content_type) == (
+        hashlib.sha256(sealed).hexdigest(), len(sealed), SEALED_CONTENT_TYPE)
+    with store.open(ref.sha256) as fh:
+        assert fh.read() == sealed
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "abc", "A" * 64, "0" * 63])

@@ -1,0 +1,161 @@
+"""lelang's nameko DependencyProviders: clock, envelope keys, blobs, registrasi.
+
+Each builds its object once in ``setup()`` from the container's validated Settings
+and injects the same object into every worker. CPU-bound crypto (decrypting bids at
+the opening) runs in ``eventlet.tpool`` so the hub keeps serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import tempfile
+from typing import Any, BinaryIO
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+
+from services.common import sealing
+from services.common.blobstore import BlobRef, BlobStore, sniff_type
+from services.common.clock import clock_for
+from services.common.config import settings_for
+from services.common.contracts import registrasi as registrasi_contracts
+from services.common.errors import NotFound
+from services.common.messaging import RpcClient
+from services.lelang.domain import Kalender
+
+
+class _Shared(DependencyProvider):
+    value: Any = None
+
+    def setup(self) -> None:
+        self.value = self.build(settings_for(self.container.config))
+
+    def build(self, settings: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.value
+
+
+class ClockProvider(_Shared):
+    """The deployment's clock; settable only with LPSE_ENV=test."""
+
+    def build(self, settings: Any) -> Any:
+        return clock_for(settings)
+
+
+class KalenderProvider(_Shared):
+    """Working days: Indonesian holidays (the LPSE's own days: a later setting)."""
+
+    def build(self, settings: Any) -> Kalender:
+        return Kalender()
+
+
+class KeyVault:
+    """Envelope key pairs; private keys wrapped by the master key, bound to their
+    lelang and sampul (a wrapped key moved to another lelang does not unwrap)."""
+
+    def __init__(self, master_key: bytes):
+        self._master = master_key
+        self._receipt_key = hmac.new(master_key, b"lpse-receipt-v1",
+                                     hashlib.sha256).digest()
+
+    @staticmethod
+    def _aad(lelang_id: str, sampul: str) -> bytes:
+        return f"{lelang_id}:{sampul}".encode()
+
+    def create(self, lelang_id: str, sampul: str) -> tuple[str, str, str]:
+        private, public = sealing.generate_keypair()
+        wrapped = sealing.wrap_private_key(self._master, private,
+                                           self._aad(lelang_id, sampul))
+        return sealing.key_id(public), sealing.public_key_b64(public), wrapped
+
+    def unwrap(self, lelang_id: str, sampul: str, wrapped: str) -> bytes:
+        return sealing.unwrap_private_key(self._master, wrapped,
+                                          self._aad(lelang_id, sampul))
+
+    def sign(self, text: str) -> str:
+        return hmac.new(self._receipt_key, text.encode(), hashlib.sha256).hexdigest()
+
+
+class KeysProvider(_Shared):
+    def build(self, settings: Any) -> KeyVault:
+        if not settings.lelang_master_key:
+            raise RuntimeError("lelang needs LELANG_MASTER_KEY")
+        return KeyVault(sealing.load_master_key(settings.lelang_master_key))
+
+
+class Blobs:
+    """The blob store as the use cases need it."""
+
+    def __init__(self, store: BlobStore, offload: Any = None):
+        self.store = store
+        self._offload = offload or (lambda fn, *a: fn(*a))
+
+    def describe(self, sha256: str) -> tuple[int, str | None] | None:
+        try:
+            path = self.store.path_for(sha256)
+        except NotFound:
+            return None
+        if not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        return path.stat().st_size, sniff_type(head)
+
+    def head(self, sha256: str, n: int) -> bytes:
+        return self.store.head(sha256, n)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.store.open(sha256)
+
+    def put_plain(self, stream: BinaryIO) -> BlobRef:
+        return self.store.put(stream, max_bytes=1 << 40, allowed=None)
+
+    def open_sealed(self, sha256: str, private: bytes) -> BlobRef:
+        """Decrypt a sealed blob into the store (the opening); SealError if it
+        will not open."""
+        return self._offload(self._open_sealed, sha256, private)
+
+    def _open_sealed(self, sha256: str, private: bytes) -> BlobRef:
+        with self.store.open(sha256) as src, tempfile.TemporaryFile(
+                dir=self.store.root) as tmp:
+            sealing.open_stream(private, src, tmp)
+            tmp.seek(0)
+            return self.put_plain(tmp)
+
+
+class BlobsProvider(_Shared):
+    def build(self, settings: Any) -> Blobs:
+        from eventlet import tpool
+
+        root = settings.blob_path()
+        os.makedirs(root, exist_ok=True)
+        return Blobs(BlobStore(root), offload=tpool.execute)
+
+
+class RegistrasiClient:
+    """Typed calls to registrasi (service to service)."""
+
+    def __init__(self, proxy: Any):
+        self._client = RpcClient(lambda service: proxy)
+
+    def penyedia(self, penyedia_id: str) -> dict[str, Any]:
+        return self._client.call(registrasi_contracts.CHECK_PENYEDIA_ELIGIBLE,
+                                 {"penyedia_id": penyedia_id})
+
+    def users(self, user_ids: list[str]) -> list[dict[str, Any]]:
+        return self._client.call(registrasi_contracts.DESCRIBE_USERS,
+                                 {"user_ids": user_ids})
+
+
+class RegistrasiProvider(RpcProxy):
+    """nameko's RpcProxy to registrasi, wrapped in the typed client."""
+
+    def __init__(self) -> None:
+        super().__init__(registrasi_contracts.SERVICE)
+
+    def get_dependency(self, worker_ctx: Any) -> RegistrasiClient:
+        return RegistrasiClient(super().get_dependency(worker_ctx))
