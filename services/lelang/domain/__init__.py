@@ -29,6 +29,7 @@ from .jadwal import (
     allowed_actions,
     check_jadwal,
     next_check,
+    propose_jadwal,
     tahapan_at,
     validate_jadwal,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "due_transitions",
     "metode_definition",
     "next_check",
+    "propose_jadwal",
     "ruleset_by_code",
     "ruleset_for",
     "tahapan_at",

@@ -204,3 +204,33 @@ def next_check(jadwal: Iterable[JadwalEntry], now: datetime) -> datetime | None:
     (STYLE §3 item 14, Prozorro's ``next_check``)."""
     boundaries = [t for e in jadwal for t in (e[1], e[2]) if t > now]
     return min(boundaries, default=None)
+
+
+def propose_jadwal(metode: MetodeDefinition, ruleset: RuleSet, kalender: Kalender,
+                   start: Any, *, jam_mulai: int = 8, jam_selesai: int = 16,
+                   tz: Any = None) -> list[JadwalEntry]:
+    """A schedule valid by construction from the working day ``start`` on: every
+    stage in order, one after the other, each the rule-set's minimum (at least one
+    day) long, from ``jam_mulai`` to ``jam_selesai`` o'clock (WITA), ending on a
+    working day. A starting point for the Pokja (and the demo data)."""
+    from datetime import time
+
+    from .kalender import WITA
+
+    zone = tz or WITA
+    entries = []
+    day = kalender.next_working_day(start)
+    for stage in metode.stages:
+        n = max(ruleset.min_duration(stage.tahapan), 1)
+        if ruleset.day_counting is DayCounting.CALENDAR:
+            end = kalender.next_working_day(day + timedelta(days=n - 1))
+        else:
+            end = kalender.add_working_days(day, n - 1)
+        mulai = datetime.combine(day, time(jam_mulai), tzinfo=zone)
+        selesai = (datetime.combine(end, time(jam_selesai), tzinfo=zone)
+                   if jam_selesai < 24 else datetime.combine(
+                       end + timedelta(days=1), time(0), tzinfo=zone)
+                   - timedelta(minutes=1))
+        entries.append(JadwalEntry(stage.tahapan, mulai, selesai))
+        day = kalender.next_working_day(end + timedelta(days=1))
+    return entries

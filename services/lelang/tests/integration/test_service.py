@@ -88,7 +88,8 @@ def test_rpc_over_amqp_and_two_replicas_move_a_lelang_once(container_factory, co
     assert entered == ["pengumuman", "pendaftaran_dan_unduh_dokumen",
                        "pemberian_penjelasan", "upload_penawaran"]
     with w.db.sessionmaker() as session:
-        types = [r.event_type for r in session.execute(select(INFRA.outbox.c.event_type))]
+        outbox = select(INFRA.outbox.c.event_type)
+        types = [r.event_type for r in session.execute(outbox)]
         row = session.get(LelangRow, lid)
     assert types.count("tahapan_started") == 4
     assert types.count("lelang_failed") == 1
