@@ -8,7 +8,8 @@
 --   (compose: see deploy/README.md, "Database roles")
 --
 -- then put <SVC>_DB_OWNER_PASSWORD in .env (or the owner URL in the Secret) and run `migrate`
--- again: it applies the audit_log revoke. A missing svc or password stops the script.
+-- again: it applies the append-only revokes (registrasi: audit_log; lelang: lelang_log,
+-- tanda_terima). A missing svc or password stops the script.
 
 \getenv owner_password SVC_DB_OWNER_PASSWORD
 \set owner :svc '_owner'
