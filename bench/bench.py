@@ -16,7 +16,6 @@ import json
 import multiprocessing as mp
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -32,15 +31,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.common.testing import create_database, drop_database  # noqa: E402
-from tests.e2e.conftest import (  # noqa: E402
-    BIN,
-    create_vhost,
-    delete_vhost,
-    free_port,
-    stop,
-    wait_http,
-)
+from bench.stack import Stack  # noqa: E402
+from tests.e2e.conftest import BIN, free_port, stop, wait_http  # noqa: E402
 
 LUA_LOGIN = """
 wrk.method = "POST"
@@ -186,76 +178,6 @@ def kombu_rpc(amqp_uri: str, seconds: float, clients: int) -> dict:
 
 
 # ---------------------------------------------------------------- the stack
-def start_stack(tmp: Path, vhost: str, db_url: str) -> tuple[str, dict, list, str]:
-    admin_password = "Adm-" + secrets.token_urlsafe(12)
-    env = {
-        **os.environ,
-        "LPSE_ENV": "test",
-        "JWT_SECRET": secrets.token_hex(32),
-        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-        "DATABASE_URL": db_url,
-        "VAR_DIR": str(tmp / "var"),
-        "PYTHONWARNINGS": "ignore::DeprecationWarning",
-        "LOG_LEVEL": "WARNING",
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
-    }
-    for args in (["topology"], ["migrate", "registrasi"]):
-        subprocess.run(
-            [str(BIN / "lpse"), *args],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-        )
-    subprocess.run(
-        [
-            str(BIN / "lpse"),
-            "create-admin",
-            "--username",
-            "admin",
-            "--email",
-            "admin@example.org",
-            "--nama",
-            "Admin PPE",
-        ],
-        cwd=ROOT,
-        check=True,
-        env={**env, "LPSE_ADMIN_PASSWORD": admin_password},
-        capture_output=True,
-    )
-    port = free_port()
-    procs = [
-        subprocess.Popen(
-            [str(BIN / "lpse"), "run-service", "registrasi"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    ]
-    procs.append(
-        subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-c",
-                "gateway/gunicorn.conf.py",
-                "gateway.wsgi:app",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={
-                **env,
-                "GATEWAY_BIND": f"127.0.0.1:{port}",
-                "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prom"),
-            },
-        )
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/readyz", 90, procs)
-    return url, env, procs, admin_password
-
-
 def start_hello(tmp: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     proc = subprocess.Popen(
@@ -288,13 +210,12 @@ def main() -> int:
         print("bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="lpse-bench-"))
-    vhost = create_vhost()
-    db_name = f"lpse_test_bench_{uuid.uuid4().hex[:8]}"
-    db_url = create_database(db_name)
+    stack = Stack().start()
+    vhost = stack.vhost
     procs: list = []
     results: dict[str, dict] = {}
     try:
-        url, env, procs, admin_password = start_stack(tmp, vhost, db_url)
+        url, procs, admin_password = stack.url, stack.all_procs(), stack.admin_password
         login = requests.post(
             f"{url}/api/v1/auth/login",
             timeout=15,
@@ -335,8 +256,7 @@ def main() -> int:
     finally:
         for p in procs:
             stop(p)
-        drop_database(db_name)
-        delete_vhost(vhost)
+        stack.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(

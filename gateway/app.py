@@ -145,7 +145,7 @@ def _init_error_handlers(app: Flask) -> None:
 # --------------------------------------------------------------------------- CORS
 CORS_ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key"
 CORS_EXPOSE_HEADERS = "Idempotency-Key, Content-Disposition, Retry-After"
-CORS_METHODS = "GET, POST, DELETE, OPTIONS"
+CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 
 
 def _init_cors(app: Flask, options: GatewayOptions) -> None:

@@ -156,6 +156,131 @@ MESSAGES: dict[str, str] = {
                                        "diperbolehkan dari status saat ini.",
     "INVALID_TRANSITION": "Perubahan status ini tidak diperbolehkan dari status saat "
                           "ini.",
+    # lelang: RUP, paket, jadwal (services/lelang)
+    "PAGU_INVALID": "Pagu anggaran harus lebih besar dari nol.",
+    "NILAI_HPS_INVALID": "Pagu dan nilai HPS harus lebih besar dari nol.",
+    "HPS_EXCEEDS_PAGU": "Nilai HPS tidak boleh melebihi pagu anggaran.",
+    "RINCIAN_HPS_MISMATCH": "Jumlah rincian HPS tidak sama dengan nilai HPS.",
+    "RUP_NOT_FOUND": "RUP tidak ditemukan.",
+    "PAKET_NOT_FOUND": "Paket pengadaan tidak ditemukan.",
+    "PAKET_ALREADY_TENDERED": "Paket ini sudah memiliki lelang.",
+    "POKJA_INVALID": "Anggota Pokja harus pengguna Pokja yang aktif di instansi "
+                     "paket ini.",
+    "POKJA_IS_PPK": "PPK paket tidak boleh menjadi anggota Pokja paket yang sama.",
+    "NOT_PPK_OF_PAKET": "Hanya PPK paket ini (atau Admin Agency) yang dapat "
+                        "melakukan tindakan ini.",
+    "NOT_POKJA_OF_PAKET": "Anda bukan anggota Pokja paket ini.",
+    "NOT_POKJA_OF_LELANG": "Anda bukan anggota Pokja lelang ini.",
+    "NOT_PPK_OF_LELANG": "Anda bukan PPK lelang ini.",
+    "METODE_UNKNOWN": "Metode pemilihan tidak dikenal.",
+    "METODE_EVALUASI_NOT_ALLOWED": "Metode evaluasi ini tidak dapat dipakai dengan "
+                                   "metode pemilihan yang dipilih.",
+    "RULESET_NOT_FOUND": "Aturan pengadaan yang diminta tidak ditemukan.",
+    "RULESET_NOT_IN_FORCE": "Tidak ada aturan pengadaan yang berlaku pada tanggal "
+                            "tersebut.",
+    "LELANG_NOT_FOUND": "Lelang tidak ditemukan.",
+    "LELANG_KODE_TAKEN": "Kode lelang ini sudah dipakai. Silakan coba lagi.",
+    "LELANG_NOT_DRAFT": "Tindakan ini hanya dapat dilakukan selama lelang masih "
+                        "berupa draf.",
+    "LELANG_NOT_ANNOUNCED": "Lelang ini belum diumumkan.",
+    "LELANG_NOT_RUNNING": "Lelang ini tidak sedang berjalan.",
+    "LELANG_HALTED": "Lelang dihentikan sementara karena sanggah banding.",
+    "LELANG_NOT_HALTED": "Lelang tidak sedang dihentikan sementara; tidak ada "
+                         "sanggah banding yang menunggu keputusan.",
+    "LELANG_NOT_AT_LAST_STAGE": "Lelang belum sampai pada tahapan terakhir.",
+    "RETENDER_NOT_FAILED": "Hanya lelang yang gagal yang dapat diulang.",
+    "RETENDER_EXISTS": "Lelang ini sudah diulang.",
+    "JADWAL_INVALID": "Jadwal lelang tidak valid. Periksa tahapan yang disebutkan.",
+    "JADWAL_UNCHANGED": "Jadwal baru sama dengan jadwal yang berlaku.",
+    "JADWAL_STAGE_ALREADY_STARTED": "Tahapan yang sudah dimulai tidak dapat "
+                                    "dipindahkan.",
+    "JADWAL_STAGE_ALREADY_ENDED": "Tahapan yang sudah selesai tidak dapat diubah.",
+    "JADWAL_STAGE_END_IN_PAST": "Akhir tahapan tidak boleh berada di masa lalu.",
+    "KALENDER_REQUIRED": "Kalender hari kerja diperlukan untuk mengubah jadwal.",
+    "TAHAPAN_UNKNOWN": "Tahapan tidak dikenal.",
+    "TAHAPAN_NOT_IN_METODE": "Tahapan ini tidak termasuk dalam metode pemilihan "
+                             "yang dipilih.",
+    "TAHAPAN_MISSING": "Ada tahapan wajib yang belum dijadwalkan.",
+    "TAHAPAN_DUPLICATE": "Tahapan yang sama dijadwalkan lebih dari sekali.",
+    "TAHAPAN_OUT_OF_ORDER": "Urutan tahapan tidak sesuai dengan urutan yang "
+                            "ditentukan.",
+    "TAHAPAN_OVERLAP": "Waktu tahapan bertumpang tindih dengan tahapan lain.",
+    "TAHAPAN_ENDS_BEFORE_START": "Akhir tahapan harus setelah awalnya.",
+    "TAHAPAN_ENDS_ON_NON_WORKING_DAY": "Tahapan tidak boleh berakhir pada hari "
+                                       "libur.",
+    "TAHAPAN_STARTS_IN_PAST": "Tahapan tidak boleh dimulai di masa lalu.",
+    "TAHAPAN_TOO_SHORT": "Tahapan lebih singkat dari batas minimum menurut aturan "
+                         "yang berlaku.",
+    "TAHAPAN_TIME_NOT_AWARE": "Waktu tahapan harus disertai zona waktu.",
+    "TIME_NOT_AWARE": "Waktu harus disertai zona waktu.",
+    "TAHAPAN_CLOSED": "Tindakan ini tidak dapat dilakukan pada tahapan saat ini.",
+    # lelang: peserta, aanwijzing, kualifikasi
+    "PENDAFTARAN_CLOSED": "Pendaftaran peserta lelang ini sudah ditutup.",
+    "PESERTA_ALREADY_REGISTERED": "Anda sudah terdaftar sebagai peserta lelang ini.",
+    "PESERTA_NOT_FOUND": "Peserta tidak ditemukan pada lelang ini.",
+    "PENYEDIA_NOT_ELIGIBLE": "Hanya penyedia terverifikasi yang tidak masuk daftar "
+                             "hitam yang dapat mengikuti lelang.",
+    "NOT_PESERTA": "Anda belum terdaftar sebagai peserta lelang ini.",
+    "NOT_QUALIFIED": "Hanya peserta yang lulus kualifikasi yang dapat melakukan "
+                     "tindakan ini.",
+    "PENJELASAN_CLOSED": "Tahap penjelasan (aanwijzing) sudah ditutup.",
+    "PERTANYAAN_NOT_FOUND": "Pertanyaan tidak ditemukan.",
+    "KUALIFIKASI_DEADLINE_PASSED": "Batas waktu pengiriman dokumen kualifikasi telah "
+                                   "lewat.",
+    "KUALIFIKASI_NOT_SUBMITTED": "Peserta ini belum mengirim dokumen kualifikasi.",
+    "HASIL_ALREADY_ANNOUNCED": "Hasil ini sudah diumumkan.",
+    # lelang: penawaran (sealed bids)
+    "SAMPUL_NOT_IN_METODE": "Sampul ini tidak ada pada metode pemilihan lelang ini.",
+    "SAMPUL_NOT_OPEN_NOW": "Sampul ini tidak dibuka pada tahapan saat ini.",
+    "HARGA_REQUIRED": "Harga penawaran harus diisi.",
+    "HARGA_NOT_ALLOWED": "File I (administrasi dan teknis) tidak memuat harga.",
+    "PENAWARAN_DEADLINE_PASSED": "Batas waktu pemasukan penawaran telah lewat.",
+    "HARGA_AMBIGUOUS": "Isi salah satu saja: harga atau harga_sealed.",
+    "HARGA_SEALED_INVALID": "Harga tersegel (harga_sealed) tidak valid.",
+    "PENAWARAN_NOT_SEALED": "Berkas penawaran tidak tersegel dengan format "
+                            "LPSESEAL1.",
+    "PENAWARAN_KEY_MISMATCH": "Penawaran disegel dengan kunci yang bukan milik "
+                              "sampul lelang ini.",
+    "PENAWARAN_CONCURRENT_UPLOAD": "Penawaran sedang diunggah bersamaan. Silakan "
+                                   "ulangi unggahan.",
+    "PENAWARAN_NOT_SUBMITTED": "Tidak ada penawaran yang dapat ditarik.",
+    "PENAWARAN_SEALED": "Penawaran masih tersegel sampai pembukaan penawaran.",
+    "PENAWARAN_ALREADY_OPENED": "Penawaran pada sampul ini sudah dibuka.",
+    "PENAWARAN_NOT_OPENED": "Belum ada penawaran peserta ini yang dibuka.",
+    "PEMBUKAAN_NOT_OPEN": "Pembukaan penawaran belum atau tidak lagi dapat "
+                          "dilakukan.",
+    # lelang: evaluasi, pemenang
+    "EVALUASI_FIELD_NOT_IN_STAGE": "Sebagian hasil evaluasi ini termasuk tahapan "
+                                   "lain.",
+    "EVALUASI_NOT_PUBLIC": "Hasil evaluasi baru terbuka untuk umum setelah "
+                           "pengumuman pemenang.",
+    "BAHP_REQUIRED": "Unggah Berita Acara Hasil Pelelangan (BAHP) terlebih dahulu.",
+    "NO_PASSING_PENAWARAN": "Tidak ada penawaran yang lulus evaluasi; nyatakan "
+                            "lelang gagal.",
+    "PEMENANG_NOT_BEST_RANKED": "Pemenang dan cadangan harus mengikuti urutan "
+                                "peringkat evaluasi.",
+    "PEMENANG_ALREADY_DECIDED": "Pemenang lelang ini sudah ditetapkan.",
+    "PEMENANG_NOT_DECIDED": "Tetapkan pemenang terlebih dahulu.",
+    "PEMENANG_NOT_ANNOUNCED": "Pemenang lelang ini belum diumumkan.",
+    "PA_DECIDES_ABOVE_LIMIT": "Di atas batas nilai kewenangan Pokja, pemenang "
+                              "ditetapkan oleh PA/KPA.",
+    # lelang: sanggah, SPPBJ, kontrak
+    "SANGGAH_WINDOW_CLOSED": "Masa sanggah sudah ditutup.",
+    "SANGGAH_NOT_ALLOWED": "Hanya peserta yang ikut serta dalam tahap ini yang dapat "
+                           "mengajukan sanggah.",
+    "SANGGAH_NOT_FOUND": "Sanggah tidak ditemukan.",
+    "SANGGAH_ALREADY_ANSWERED": "Sanggah ini sudah dijawab.",
+    "SANGGAH_ANSWER_DEADLINE_PASSED": "Batas waktu jawaban sanggah telah lewat.",
+    "SANGGAH_UNANSWERED": "Semua sanggah harus dijawab terlebih dahulu.",
+    "SANGGAH_BANDING_NOT_ALLOWED": "Hanya peserta yang sanggahnya sudah dijawab yang "
+                                   "dapat mengajukan sanggah banding.",
+    "SANGGAH_BANDING_NOT_OPEN": "Masa sanggah banding tidak sedang berlangsung.",
+    "JAMINAN_SANGGAH_BANDING_TOO_LOW": "Nilai jaminan sanggah banding kurang dari "
+                                       "batas minimum.",
+    "SPPBJ_ALREADY_ISSUED": "SPPBJ lelang ini sudah diterbitkan.",
+    "SPPBJ_REQUIRED": "Terbitkan SPPBJ terlebih dahulu.",
+    "KONTRAK_NILAI_EXCEEDS": "Nilai kontrak tidak boleh melebihi harga penawaran "
+                             "pemenang.",
     # limits and availability
     "RATE_LIMITED": "Terlalu banyak permintaan. Silakan coba lagi nanti.",
     "SERVICE_UNAVAILABLE": "Layanan sedang tidak tersedia. Silakan coba beberapa saat "

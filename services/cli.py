@@ -6,6 +6,7 @@
     lpse create-admin            create the first Admin PPE (password from a prompt
                                  or LPSE_ADMIN_PASSWORD; there is no default)
     lpse demo-data               load demo agencies, users and penyedia
+    lpse demo-lelang             load demo lelang (one per method, at different stages)
     lpse verify-audit            check the hash chain of registrasi's audit trail
     lpse audit-head              print the audit head (a checkpoint to keep elsewhere)
     lpse dlq list|replay         inspect / replay dead-lettered events
@@ -85,10 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("topology", help="declare exchanges and consumer queues")
     p.set_defaults(func=_topology)
     from services.common import dlq
+    from services.lelang import cli as lelang_cli
     from services.registrasi import cli as registrasi_cli
 
     dlq.add_commands(sub)
     registrasi_cli.add_commands(sub)
+    lelang_cli.add_commands(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ from gateway.routes._common import (
     IDEMPOTENCY_PARAMETER_DOC,
 )
 from services.common.config import Settings
+from services.common.contracts.lelang import Sampul
 
 
 class IdConverter(BaseConverter):
@@ -21,12 +22,30 @@ class IdConverter(BaseConverter):
     regex = r"[A-Za-z0-9_-]{1,64}"
 
 
+class SampulConverter(BaseConverter):
+    """A bid envelope in a path: ``single``, ``file_1`` or ``file_2`` (else 404)."""
+
+    regex = "|".join(s.value for s in Sampul)
+
+    def to_python(self, value: str) -> Sampul:
+        return Sampul(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(Sampul(value).value)
+
+
 def register_routes(app: Flask, api: Any, settings: Settings) -> None:
     from gateway.routes import (
         agency,
         audit,
         auth,
+        dokumen,
         health,
+        lelang,
+        lelang_hasil,
+        lelang_paket,
+        lelang_penawaran,
+        lelang_peserta,
         penyedia,
         testclock,
         user,
@@ -36,10 +55,14 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda converter: {
         "type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"})
+    app.url_map.converters["sampul"] = SampulConverter
+    api.register_converter(SampulConverter, lambda converter: {
+        "type": "string", "enum": [s.value for s in Sampul]})
     api.spec.components.parameter(IDEMPOTENCY_PARAMETER, "header", {
         "name": IDEMPOTENCY_HEADER, **IDEMPOTENCY_PARAMETER_DOC})
     blueprints = [health.blp, auth.blp, agency.blp, user.blp, penyedia.blp,
-                  verifikasi.blp, audit.blp]
+                  verifikasi.blp, audit.blp, dokumen.blp, lelang_paket.blp, lelang.blp,
+                  lelang_peserta.blp, lelang_penawaran.blp, lelang_hasil.blp]
     if settings.is_test:  # the test clock does not exist outside LPSE_ENV=test
         blueprints.append(testclock.blp)
     for blueprint in blueprints:

@@ -10,10 +10,12 @@ from gateway.context import ctx
 from gateway.metrics import metrics_response
 from gateway.routes._common import ApiBlueprint, errors
 from gateway.schemas.common import HealthSchema
-from services.common.contracts.registrasi import PING
+from services.common.contracts import lelang, registrasi
 from services.common.errors import EprocError, Unavailable
 
 READY_TIMEOUT_SECONDS = 2.0
+#: the services the gateway needs, each asked for ``ping``
+SERVICES = {"registrasi": registrasi.PING, "lelang": lelang.PING}
 
 blp = ApiBlueprint("health", __name__, description="Process health and metrics")
 
@@ -34,8 +36,9 @@ def healthz() -> dict[str, Any]:
 def readyz() -> dict[str, Any]:
     """The gateway can serve requests
 
-    RabbitMQ accepts a connection and registrasi answers `ping` within 2 seconds;
-    otherwise 503 with `details.checks` saying what failed. For readiness probes.
+    RabbitMQ accepts a connection and every service (registrasi, lelang) answers
+    `ping` within 2 seconds; otherwise 503 with `details.checks` saying what
+    failed. For readiness probes.
     """
     checks: dict[str, str] = {}
     try:
@@ -43,14 +46,15 @@ def readyz() -> dict[str, Any]:
         checks["rabbitmq"] = "ok"
     except EprocError as exc:
         checks["rabbitmq"] = str(exc.details.get("reason") or exc.code)
-    if checks["rabbitmq"] == "ok":
+    for name, ping in SERVICES.items():
+        if checks["rabbitmq"] != "ok":
+            checks[name] = "skipped"
+            continue
         try:
-            ctx().rpc.call(PING, {}, timeout=READY_TIMEOUT_SECONDS)
-            checks["registrasi"] = "ok"
+            ctx().rpc.call(ping, {}, timeout=READY_TIMEOUT_SECONDS)
+            checks[name] = "ok"
         except EprocError as exc:
-            checks["registrasi"] = str(exc.details.get("reason") or exc.code)
-    else:
-        checks["registrasi"] = "skipped"
+            checks[name] = str(exc.details.get("reason") or exc.code)
     if any(value != "ok" for value in checks.values()):
         raise Unavailable("SERVICE_UNAVAILABLE", "not ready", {"checks": checks})
     return {"status": "ok", "checks": checks}

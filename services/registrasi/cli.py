@@ -199,7 +199,7 @@ def _head_file(path: str) -> list[Any]:
 
 def demo_data_command(args: argparse.Namespace) -> int:
     """``lpse demo-data``: load (or complete) the demo data set; prints the accounts."""
-    from services.registrasi.demo import load_demo_data
+    from services.registrasi.demo import demo_ids, load_demo_data
 
     password = os.environ.get("LPSE_DEMO_PASSWORD")
     if not password:
@@ -212,8 +212,14 @@ def demo_data_command(args: argparse.Namespace) -> int:
     with open_uow(settings) as uow:
         try:
             lines = load_demo_data(uow, settings, password)
+            ids = demo_ids(uow)
         except Exception as exc:  # noqa: BLE001
             return _fail("demo-data", exc)
+    if args.ids_file:
+        import json
+
+        with open(args.ids_file, "w", encoding="utf-8") as fh:
+            json.dump(ids, fh, indent=1)
     for line in lines:
         print(line)
     return 0
@@ -251,4 +257,6 @@ def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "demo-data", help="load demo agencies, users and penyedia"
     )
+    p.add_argument("--ids-file", help="also write the demo accounts' ids (JSON) here, "
+                   "for other services' demo data")
     p.set_defaults(func=demo_data_command)

@@ -16,6 +16,7 @@ from services.common.auth import Role
 from services.common.blobstore import BlobStore
 from services.common.clock import clock_for
 from services.common.contracts import registrasi as contracts
+from services.common.pdf import tiny_pdf
 from services.registrasi import usecases
 from services.registrasi.dependencies import BlobIndex
 from services.registrasi.domain import check_password
@@ -38,6 +39,7 @@ AGENCY_USERS = [
     ("ppk.dpu", "PPK Bina Marga", [Role.PPK], None),
     ("pokja1.dpu", "Anggota Pokja 1", [Role.POKJA], "SKA-PBJ-2012-0001"),
     ("pokja2.dpu", "Anggota Pokja 2", [Role.POKJA], "SKA-PBJ-2012-0002"),
+    ("pokja3.dpu", "Anggota Pokja 3", [Role.POKJA], "SKA-PBJ-2012-0003"),
 ]
 #: username, nama, bentuk usaha, NPWP, NIB, final status
 PENYEDIA = [
@@ -47,6 +49,22 @@ PENYEDIA = [
         "CV",
         "01.234.567.8-901.000",
         "9120001234567",
+        "terverifikasi",
+    ),
+    (
+        "cv.karya",
+        "CV Karya Bali Lestari",
+        "CV",
+        "04.567.890.1-234.000",
+        "9120004567890",
+        "terverifikasi",
+    ),
+    (
+        "pt.bangun",
+        "PT Bangun Karangasem",
+        "PT",
+        "05.678.901.2-345.000",
+        "9120005678901",
         "terverifikasi",
     ),
     (
@@ -82,31 +100,6 @@ LABELS = {
     Role.PEJABAT_PENGADAAN: "Pejabat Pengadaan",
     Role.PENYEDIA: "Penyedia",
 }
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A small valid one-page PDF showing ``text`` (for demo documents)."""
-    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 class _Loader:
@@ -253,6 +246,26 @@ class _Loader:
                 {**decision, "alasan": "Akta tidak sesuai dengan data NIB"},
             )
         self.note(username, [Role.PENYEDIA], "created", status)
+
+
+def demo_ids(uow: Any) -> dict[str, Any]:
+    """Ids of the demo accounts (for other services' demo data): by username,
+    ``user_id``, ``roles``, ``agency_id`` and, for penyedia, ``penyedia_id``,
+    ``nama``, ``npwp``, ``alamat`` and ``status``."""
+    out: dict[str, Any] = {}
+    for username, *_ in STAFF + AGENCY_USERS + [(p[0],) for p in PENYEDIA]:
+        user = uow.user.get_by_username(username)
+        if user is None:
+            continue
+        entry = {"user_id": user.user_id, "nama": user.nama,
+                 "roles": sorted(str(r) for r in user.roles),
+                 "agency_id": user.agency_id, "penyedia_id": user.penyedia_id}
+        if user.penyedia_id:
+            p = uow.penyedia.get(user.penyedia_id)
+            entry.update(nama=p.nama, npwp=p.npwp, alamat=p.alamat,
+                         status=str(p.status))
+        out[username] = entry
+    return out
 
 
 def load_demo_data(uow: Any, settings: Any, password: str) -> list[str]:

@@ -1,8 +1,10 @@
 """End-to-end fixtures: really running processes, driven over HTTP.
 
 Real infrastructure only: a dedicated RabbitMQ vhost (management API), a dedicated
-PostgreSQL database, the registrasi service started with ``lpse run-service`` and the
-gateway under gunicorn, exactly as in production but on loopback ports.
+PostgreSQL database per service, the registrasi and lelang
+services started with ``lpse run-service`` and the gateway under gunicorn, exactly as
+in production but on loopback ports. ``stack.restart(name, sig)`` stops a service
+(``SIGKILL`` for a crash) and starts it again.
 """
 
 from __future__ import annotations
@@ -106,6 +108,23 @@ class Stack:
         assert r.status_code == 200, r.text
         return r.json()["token"]
 
+    def start_service(self, name: str) -> None:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - kept with proc
+        self.procs[name] = subprocess.Popen(
+            [str(BIN / "lpse"), "run-service", name],
+            cwd=ROOT,
+            env={**self.env, "METRICS_PORT": str(free_port())},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def restart(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Stop a service (SIGKILL: a crash) and start it again; waits for ping."""
+        stop(self.procs[name], sig)
+        self.start_service(name)
+        wait_http(f"{self.url}/readyz", 90, list(self.procs.values()))
+
     def lpse(self, *args: str, **env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [str(BIN / "lpse"), *args],
@@ -125,15 +144,18 @@ def auth(token: str) -> dict[str, str]:
 def stack(tmp_path_factory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("e2e")
     vhost = create_vhost()
-    db_name = f"lpse_test_e2e_{uuid.uuid4().hex[:8]}"
-    db_url = create_database(db_name)
+    suffix = uuid.uuid4().hex[:8]
+    db_names = {s: f"lpse_test_e2e_{suffix}_{s}" for s in ("registrasi", "lelang")}
+    db_urls = {svc: create_database(name) for svc, name in db_names.items()}
     admin_password = "Adm-" + secrets.token_urlsafe(12)
     env = {
         **os.environ,
         "LPSE_ENV": "test",
         "JWT_SECRET": TEST_JWT_SECRET,
         "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-        "DATABASE_URL": db_url,
+        # one database per service (ARCHITECTURE #11)
+        "REGISTRASI_DATABASE_URL": db_urls["registrasi"],
+        "LELANG_DATABASE_URL": db_urls["lelang"],
         "VAR_DIR": str(tmp / "var"),
         "BLOB_DIR": str(tmp / "var" / "blobs"),
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
@@ -143,6 +165,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         # the OpenAPI fuzz test sends hundreds of failing logins from 127.0.0.1; the
         # per-address throttle itself is tested in registrasi's own tests
         "LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
+        "LELANG_MASTER_KEY": secrets.token_hex(32),
     }
     port = free_port()
     stack = Stack(
@@ -152,7 +175,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         admin_password=admin_password,
         logs=tmp,
     )
-    for args in (["topology"], ["migrate", "registrasi"]):
+    for args in (["topology"], ["migrate", "registrasi"], ["migrate", "lelang"]):
         out = stack.lpse(*args)
         assert out.returncode == 0, out.stderr
     out = stack.lpse(
@@ -166,14 +189,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         LPSE_ADMIN_PASSWORD=admin_password,
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    reg_log = open(tmp / "registrasi.log", "wb")
-    stack.procs["registrasi"] = subprocess.Popen(
-        [str(BIN / "lpse"), "run-service", "registrasi"],
-        cwd=ROOT,
-        env={**env, "METRICS_PORT": str(free_port())},
-        stdout=reg_log,
-        stderr=subprocess.STDOUT,
-    )
+    for name in ("registrasi", "lelang"):
+        stack.start_service(name)
     gw_log = open(tmp / "gateway.log", "wb")
     multiproc = tmp / "prom"
     stack.procs["gateway"] = subprocess.Popen(
@@ -193,7 +210,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     finally:
         for proc in stack.procs.values():
             stop(proc)
-        reg_log.close()
         gw_log.close()
-        drop_database(db_name)
+        for name in db_names.values():
+            drop_database(name)
         delete_vhost(vhost)

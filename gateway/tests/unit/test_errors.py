@@ -100,10 +100,10 @@ def test_every_error_class_has_a_status_and_a_generic_message(cls):
 
 def test_a_subclass_not_in_the_table_inherits_its_parents_status():
     class PenawaranLate(Conflict):
-        default_code = "PENAWARAN_DEADLINE_PASSED"
+        default_code = "SOMETHING_NEW_LATE"
 
     body = describe(PenawaranLate())
-    assert (body.status, body.code) == (409, "PENAWARAN_DEADLINE_PASSED")
+    assert (body.status, body.code) == (409, "SOMETHING_NEW_LATE")
     assert body.message == CLASS_MESSAGES[Conflict]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.tests.unit.helpers import assert_error
+from services.common.contracts import lelang as lel
 from services.common.contracts import registrasi as r
 from services.common.errors import Unavailable
 
@@ -18,12 +19,13 @@ def test_healthz(client, fake_rpc):
 
 def test_readyz_ok(client, fake_rpc):
     fake_rpc.on(r.PING, {"service": "registrasi", "time": T})
+    fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     response = client.get("/readyz")
     assert response.get_json() == {
         "status": "ok",
-        "checks": {"rabbitmq": "ok", "registrasi": "ok"},
+        "checks": {"rabbitmq": "ok", "registrasi": "ok", "lelang": "ok"},
     }
-    assert fake_rpc.calls[0][2] == 2.0  # answered within 2 s or not at all
+    assert [c[2] for c in fake_rpc.calls] == [2.0, 2.0]  # within 2 s or not at all
 
 
 def test_readyz_broker_down(client, fake_rpc):
@@ -34,13 +36,16 @@ def test_readyz_broker_down(client, fake_rpc):
     assert body["details"]["checks"] == {
         "rabbitmq": "ConnectionRefusedError",
         "registrasi": "skipped",
+        "lelang": "skipped",
     }
 
 
 def test_readyz_registrasi_silent(client, fake_rpc):
     fake_rpc.on(r.PING, Unavailable("SERVICE_UNAVAILABLE", "t", {"reason": "timeout"}))
+    fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     body = assert_error(client.get("/readyz"), 503, "SERVICE_UNAVAILABLE")
-    assert body["details"]["checks"] == {"rabbitmq": "ok", "registrasi": "timeout"}
+    assert body["details"]["checks"] == {"rabbitmq": "ok", "registrasi": "timeout",
+                                         "lelang": "ok"}
 
 
 def test_metrics_count_requests_by_route_template(client):

@@ -110,10 +110,16 @@ def test_demo_data_is_idempotent(lpse, monkeypatch, capsys, pg_url, tmp_path):
     ):
         assert account in first
     users, audit = rows(pg_url, UserAccountRow), rows(pg_url, AuditLogRow)
-    assert users == 12
-    assert lpse("demo-data") == 0
+    assert users == 15
+    ids_file = tmp_path / "ids.json"
+    assert lpse("demo-data", "--ids-file", str(ids_file)) == 0
     again = capsys.readouterr().out
-    assert "[created]" not in again and again.count("[exists]") == 11
+    assert "[created]" not in again and again.count("[exists]") == 14
+    import json
+
+    ids = json.loads(ids_file.read_text())
+    assert ids["pokja3.dpu"]["roles"] == ["pokja"] and ids["pokja3.dpu"]["agency_id"]
+    assert ids["cv.karya"]["status"] == "terverifikasi" and ids["cv.karya"]["npwp"]
     assert (rows(pg_url, UserAccountRow), rows(pg_url, AuditLogRow)) == (users, audit)
     with direct_uow(pg_url) as uow:
         waiting = uow.penyedia.get_by_user(
