@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
+import hmac
 import io
 import json
 from collections.abc import Callable
@@ -35,6 +37,7 @@ from gateway.routes._common import (
     authenticated,
     call,
     errors,
+    idempotency_key,
     idempotent,
     without_none,
 )
@@ -205,12 +208,41 @@ def penawaran_request(form: dict[str, Any], lelang_id: str) -> dict[str, Any]:
     check_price(sampul, form.get("harga"), form.get("harga_sealed"))
     key = public_key(lelang_id, sampul)
     part: FileStorage = form["dokumen"]
-    ref = store_penawaran(part, key)
+    seeds = retry_seeds(lelang_id, sampul, part, form.get("harga"))
+    ref = store_penawaran(part, key, seeds["file"])
     return {"actor": current_actor(), "lelang_id": lelang_id, "sampul": sampul,
             "sha256": ref.sha256, "size": ref.size,
             "filename": clean_filename(part.filename or "") or None,
-            "harga_sealed": seal_price(key, form.get("harga"))
+            "harga_sealed": seal_price(key, form.get("harga"), seeds["harga"])
             or form.get("harga_sealed")}
+
+
+def retry_seeds(lelang_id: str, sampul: Sampul, part: FileStorage,
+                harga: Any) -> dict[str, bytes]:
+    """Seeds that make a retry (same Idempotency-Key, same file and price, same
+    bidder) seal to the same bytes, so the service answers it with the first
+    receipt instead of ``IDEMPOTENCY_KEY_REUSED``.
+
+    They are HMACs under a key derived from ``JWT_SECRET`` over the plain file's
+    SHA-256 and the price: nobody without the secret *and* the exact bid file can
+    recompute them, and a different file or price gives different seeds (never the
+    same AES-GCM key for two plaintexts). Without an Idempotency-Key header every
+    request has a fresh key, so the sealing is as random as ever.
+    """
+    stream = part.stream
+    digest = hashlib.sha256()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    stream.seek(0)
+    secret = hmac.new((ctx().settings.jwt_secret or "").encode(),
+                      b"lpse-seal-seed-v1", hashlib.sha256).digest()
+    actor = current_actor()
+    base = hmac.new(secret, "\x00".join([
+        lelang_id, sampul.value, actor.user_id or "", idempotency_key(),
+        digest.hexdigest(), "" if harga is None else str(harga)]).encode(),
+        hashlib.sha256).digest()
+    return {name: hmac.new(base, name.encode(), hashlib.sha256).digest()
+            for name in ("file", "harga")}
 
 
 def check_price(sampul: Sampul, harga: Any, harga_sealed: str | None) -> None:
@@ -257,7 +289,8 @@ def _key_of(lelang: dict[str, Any], sampul: Sampul) -> bytes:
                      {"sampul": sampul.value, "metode": str(lelang["metode"])})
 
 
-def store_penawaran(part: FileStorage, key: bytes) -> BlobRef:
+def store_penawaran(part: FileStorage, key: bytes,
+                    seed: bytes | None = None) -> BlobRef:
     """Store a client-sealed file as it is, or seal a plain one while storing it."""
     stream, limit = part.stream, ctx().settings.upload_max_bytes
     head = stream.read(sealing.HEADER_SIZE)
@@ -267,7 +300,8 @@ def store_penawaran(part: FileStorage, key: bytes) -> BlobRef:
             check_sealed_for(head, key)
             return ctx().blobs.put(stream, max_bytes=sealed_size(limit),
                                    allowed=(sealing.SEALED_CONTENT_TYPE,))
-        return ctx().blobs.put_sealed(stream, key, max_bytes=limit)[0]
+        return ctx().blobs.put_sealed(stream, key, max_bytes=limit,
+                                      ephemeral_seed=seed)[0]
     except BadRequest as exc:
         raise type(exc)(exc.code, exc.message, {
             **exc.details, "field": "dokumen",
@@ -293,9 +327,10 @@ def sealed_size(plain_max: int) -> int:
     return sealing.HEADER_SIZE + plain_max + chunks * TAG_SIZE
 
 
-def seal_price(key: bytes, harga: Any) -> str | None:
+def seal_price(key: bytes, harga: Any, seed: bytes | None = None) -> str | None:
     """``base64(LPSESEAL1({"harga": "..."}))``, or None without a price."""
     if harga is None:
         return None
     plain = json.dumps({"harga": str(harga)}).encode("utf-8")
-    return base64.b64encode(sealing.seal_bytes(key, plain)).decode("ascii")
+    sealed = sealing.seal_bytes(key, plain, ephemeral_seed=seed)
+    return base64.b64encode(sealed).decode("ascii")

@@ -105,11 +105,11 @@ class BlobStore:
                 os.unlink(tmp_name)
             raise
 
-    def put_sealed(self, stream: BinaryIO, public_key: bytes, *,
-                   max_bytes: int) -> tuple[BlobRef, int]:
+    def put_sealed(self, stream: BinaryIO, public_key: bytes, *, max_bytes: int,
+                   ephemeral_seed: bytes | None = None) -> tuple[BlobRef, int]:
         """Seal ``stream`` for ``public_key`` while writing it (one pass, only the
         ciphertext touches the disk); returns the sealed blob's reference and the
-        plaintext size.
+        plaintext size. ``ephemeral_seed``: see ``sealing.seal_stream``.
 
         :raises BadRequest: ``UPLOAD_TOO_LARGE`` (plaintext over ``max_bytes``),
             ``UPLOAD_EMPTY``.
@@ -122,7 +122,8 @@ class BlobStore:
             with os.fdopen(fd, "wb") as tmp:
                 try:
                     info = sealing.seal_stream(public_key, stream, tmp,
-                                               max_plaintext=max_bytes)
+                                               max_plaintext=max_bytes,
+                                               ephemeral_seed=ephemeral_seed)
                 except sealing.SealTooLarge:
                     raise BadRequest("UPLOAD_TOO_LARGE", "file too large",
                                      {"max_bytes": max_bytes}) from None

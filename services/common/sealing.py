@@ -272,18 +272,25 @@ def seal_stream(
     dst: BinaryIO,
     *,
     max_plaintext: int | None = None,
+    ephemeral_seed: bytes | None = None,
 ) -> SealInfo:
     """Seal everything read from ``src`` for ``public_raw``, writing to ``dst``.
 
     The returned size and SHA-256 are those of the bytes written to ``dst``,
     computed while writing.
 
+    ``ephemeral_seed`` (at least 32 secret bytes) derives the ephemeral key instead
+    of drawing it at random, so that sealing the same plaintext with the same seed
+    gives the same bytes (a retried upload is then the same request). The seed
+    MUST depend on the plaintext (e.g. an HMAC over its digest): one seed used for
+    two plaintexts would reuse the AES-GCM key and nonces.
+
     :raises SealTooLarge: ``src`` holds more than ``max_plaintext`` bytes (``dst``
         then holds a partial file, to be discarded).
     :raises SealError: ``public_raw`` is not a 32-byte key.
     """
     recipient_pub = _check_key(public_raw, "public key")
-    ephemeral = X25519PrivateKey.generate()
+    ephemeral = _ephemeral(ephemeral_seed)
     ephemeral_pub = ephemeral.public_key().public_bytes_raw()
     try:
         shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_pub))
@@ -314,11 +321,22 @@ def seal_stream(
         counter += 1
 
 
-def seal_bytes(public_raw: bytes, data: bytes) -> bytes:
+def seal_bytes(public_raw: bytes, data: bytes, *,
+               ephemeral_seed: bytes | None = None) -> bytes:
     """Seal ``data`` for ``public_raw``; returns the sealed file."""
     out = io.BytesIO()
-    seal_stream(public_raw, io.BytesIO(data), out)
+    seal_stream(public_raw, io.BytesIO(data), out, ephemeral_seed=ephemeral_seed)
     return out.getvalue()
+
+
+def _ephemeral(seed: bytes | None) -> X25519PrivateKey:
+    if seed is None:
+        return X25519PrivateKey.generate()
+    if len(seed) < 32:
+        raise SealError("an ephemeral seed needs at least 32 bytes")
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"lpse-seal-ephemeral-v1").derive(seed)
+    return X25519PrivateKey.from_private_bytes(raw)
 
 
 # -- open ---------------------------------------------------------------------------

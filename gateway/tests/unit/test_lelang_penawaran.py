@@ -246,3 +246,22 @@ def test_sealed_bids_are_not_listed(client, fake_rpc, signed_in):
     body = assert_error(client.get(f"{URL}/dokumen/{'d' * 64}", headers=signed_in()),
                         403, "PENAWARAN_SEALED")
     assert body["message"].startswith("Penawaran masih tersegel")
+
+
+def test_a_retry_with_the_same_key_is_the_same_request(client, fake_rpc, keys,
+                                                       penyedia):
+    """Same Idempotency-Key, file and price: byte-identical sealed request (the
+    service then answers with the first receipt); anything else differs."""
+    key = {**penyedia, "Idempotency-Key": "bid-retry-0001"}
+    for _ in range(2):
+        assert submit(client, key, harga="1250000000.00").status_code == 201
+    assert submit(client, key, harga="1250000000.01").status_code == 201
+    assert submit(client, {**penyedia, "Idempotency-Key": "bid-other-0002"},
+                  harga="1250000000.00").status_code == 201
+    assert submit(client, penyedia, harga="1250000000.00").status_code == 201
+    sent = fake_rpc.requests(c.SUBMIT_PENAWARAN)
+    first, retry, other_price, other_key, no_key = (
+        (r["sha256"], r["harga_sealed"]) for r in sent)
+    assert first == retry
+    assert other_price[0] != first[0] and other_price[1] != first[1]
+    assert other_key[0] != first[0] and no_key[0] != first[0]

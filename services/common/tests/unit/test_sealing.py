@@ -398,3 +398,15 @@ def test_generate_master_key_is_hex_of_32_random_bytes():
     assert len(text) == 64 and int(text, 16) >= 0
     assert len(sealing.load_master_key(text)) == 32
     assert sealing.generate_master_key() != text
+
+
+def test_a_seed_makes_sealing_repeatable_and_still_openable():
+    private, public = sealing.generate_keypair()
+    seed = b"s" * 32
+    one = sealing.seal_bytes(public, b"penawaran", ephemeral_seed=seed)
+    assert one == sealing.seal_bytes(public, b"penawaran", ephemeral_seed=seed)
+    assert one != sealing.seal_bytes(public, b"penawaran", ephemeral_seed=b"t" * 32)
+    assert one != sealing.seal_bytes(public, b"penawaran")
+    assert sealing.open_bytes(private, one) == b"penawaran"
+    with pytest.raises(sealing.SealError):
+        sealing.seal_bytes(public, b"x", ephemeral_seed=b"short")
