@@ -166,6 +166,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         # per-address throttle itself is tested in registrasi's own tests
         "LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
         "LELANG_MASTER_KEY": secrets.token_hex(32),
+        # the lelang journeys move the test clock by days: sessions of a day keep
+        # the number of re-logins small
+        "JWT_TTL_SECONDS": "86400",
     }
     port = free_port()
     stack = Stack(
