@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
 from bench.stack import Stack, rss_mib  # noqa: E402
 from services.common.auth import Actor  # noqa: E402
@@ -184,7 +186,7 @@ class Accounts:
             username = f"pny{i:05d}"
             made = self.call("register_penyedia", c.REGISTER_PENYEDIA, {
                 "actor": {"ip": None}, "nama": f"CV Bench {i:05d}",
-                "bentuk_usaha": "CV", "npwp": f"{i:015d}", "nib": f"{i:013d}",
+                "bentuk_usaha": "CV", "npwp": str(10**14 + i), "nib": str(10**12 + i),
                 "alamat": "Jl. Bench No. 1, Amlapura", "kota": "Karangasem",
                 "email": f"{username}@bench.example", "telepon": "0363-1",
                 "username": username, "password": PASSWORD,
