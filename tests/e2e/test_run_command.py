@@ -85,8 +85,16 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
         )
         assert r.status_code == 200, r.text
 
+        # the demo lelang: one per method, public without a login
+        listed = requests.get(f"{base}/api/v1/lelang", timeout=15).json()["items"]
+        assert sorted(i["metode"] for i in listed) == [
+            "pascakualifikasi_1_file", "pascakualifikasi_2_file",
+            "prakualifikasi_1_file", "prakualifikasi_2_file"], listed
+        assert {i["status"] for i in listed} == {"selesai", "berjalan"}
+        assert list(var.glob("lelang.db")), "lelang's own SQLite file expected"
+
         children = _children(proc.pid)
-        assert len(children) >= 2  # registrasi + gateway (+ sleep)
+        assert len(children) >= 3  # registrasi + lelang + gateway (+ sleep)
         os.killpg(proc.pid, signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)
         assert "stopped." in rest
