@@ -317,6 +317,36 @@ def burst(stack: Stack, setup: dict, size: int, window: float,
             "tokens": tokens}
 
 
+def opening(stack: Stack, setup: dict) -> dict[str, Any]:
+    """The Pokja opens every bid (decrypts prices and files) at the opening time."""
+    lid = setup["lelang_id"]
+    admin = requests.post(f"{stack.url}/api/v1/auth/login", timeout=30, json={
+        "username": "admin", "password": stack.admin_password}).json()["token"]
+    at = set_clock(stack, admin, setup["deadline"] + timedelta(minutes=5))
+    token = setup["acc"].login("pokja1.bench", at)
+    started = time.perf_counter()
+    r = requests.post(f"{stack.url}/api/v1/lelang/{lid}/pembukaan", timeout=600,
+                      headers={"Authorization": f"Bearer {token}",
+                               "Idempotency-Key": f"open-{lid}"},
+                      json={"sampul": "single"})
+    first = {"status": r.status_code, "seconds": time.perf_counter() - started}
+    if r.status_code != 200:  # the gateway gave up waiting: the retry's answer
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            r = requests.post(f"{stack.url}/api/v1/lelang/{lid}/pembukaan",
+                              timeout=600, headers={
+                                  "Authorization": f"Bearer {token}",
+                                  "Idempotency-Key": f"open-{lid}"},
+                              json={"sampul": "single"})
+            if r.status_code == 200:
+                break
+            time.sleep(1)
+    body = r.json() if r.status_code == 200 else {}
+    return {"first_status": first["status"], "first_seconds": first["seconds"],
+            "done_seconds": time.perf_counter() - started, "status": r.status_code,
+            "dibuka": body.get("dibuka"), "gagal_dibuka": body.get("gagal_dibuka")}
+
+
 def stored_bids(stack: Stack, lelang_id: str) -> dict[str, str]:
     from sqlalchemy import create_engine, text
 
@@ -374,6 +404,8 @@ def main() -> int:
         run = burst(stack, setup, args.size, args.window, args.concurrency)
         time.sleep(2)
         out = report(run, stored_bids(stack, setup["lelang_id"]), args)
+        print("opening ...", file=sys.stderr)
+        out["opening"] = opening(stack, setup)
     finally:
         stack.stop()
     print(json.dumps(out, indent=1))

@@ -13,40 +13,18 @@ import os
 import tempfile
 from typing import Any, BinaryIO
 
-from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 
 from services.common import sealing
 from services.common.blobstore import BlobRef, BlobStore, sniff_type
-from services.common.clock import clock_for
-from services.common.config import settings_for
 from services.common.contracts import registrasi as registrasi_contracts
 from services.common.errors import NotFound
 from services.common.messaging import RpcClient
+from services.common.providers import SharedProvider
 from services.lelang.domain import Kalender
 
 
-class _Shared(DependencyProvider):
-    value: Any = None
-
-    def setup(self) -> None:
-        self.value = self.build(settings_for(self.container.config))
-
-    def build(self, settings: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.value
-
-
-class ClockProvider(_Shared):
-    """The deployment's clock; settable only with LPSE_ENV=test."""
-
-    def build(self, settings: Any) -> Any:
-        return clock_for(settings)
-
-
-class KalenderProvider(_Shared):
+class KalenderProvider(SharedProvider):
     """Working days: Indonesian holidays (the LPSE's own days: a later setting)."""
 
     def build(self, settings: Any) -> Kalender:
@@ -80,7 +58,7 @@ class KeyVault:
         return hmac.new(self._receipt_key, text.encode(), hashlib.sha256).hexdigest()
 
 
-class KeysProvider(_Shared):
+class KeysProvider(SharedProvider):
     def build(self, settings: Any) -> KeyVault:
         if not settings.lelang_master_key:
             raise RuntimeError("lelang needs LELANG_MASTER_KEY")
@@ -127,7 +105,7 @@ class Blobs:
             return self.put_plain(tmp)
 
 
-class BlobsProvider(_Shared):
+class BlobsProvider(SharedProvider):
     def build(self, settings: Any) -> Blobs:
         from eventlet import tpool
 

@@ -34,10 +34,10 @@ from services.common.db import UnitOfWork
 from services.common.messaging import implements
 from services.common.metrics import Metrics
 from services.common.outbox import OutboxRelay
+from services.common.providers import ClockProvider
 from services.lelang import usecases
 from services.lelang.dependencies import (
     BlobsProvider,
-    ClockProvider,
     KalenderProvider,
     KeysProvider,
     RegistrasiProvider,

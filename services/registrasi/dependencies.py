@@ -8,39 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.extensions import DependencyProvider
-
 from services.common.blobstore import BlobStore, sniff_type
-from services.common.clock import clock_for
-from services.common.config import settings_for
 from services.common.errors import NotFound
+from services.common.providers import SharedProvider
 from services.registrasi.hashing import Argon2Hasher, bounded_offload, hashing_slots
 from services.registrasi.usecases import AuthConfig
 
 
-class _Shared(DependencyProvider):
-    """Injects ``self.value``, built by :meth:`build` from the Settings."""
-
-    value: Any = None
-
-    def setup(self) -> None:
-        self.value = self.build(settings_for(self.container.config))
-
-    def build(self, settings: Any) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.value
-
-
-class ClockProvider(_Shared):
-    """The deployment's clock (``clock.now()``); settable only with LPSE_ENV=test."""
-
-    def build(self, settings: Any) -> Any:
-        return clock_for(settings)
-
-
-class HasherProvider(_Shared):
+class HasherProvider(SharedProvider):
     """argon2id with the Settings' parameters, every call through ``tpool.execute``
     (at most :func:`hashing_slots` at a time)."""
 
@@ -50,7 +25,7 @@ class HasherProvider(_Shared):
         )
 
 
-class PasswordGate(_Shared):
+class PasswordGate(SharedProvider):
     """At most ``hashing_slots() + 1`` password operations (login, password change,
     account creation) in progress per process; the rest wait in line, in order.
 
@@ -67,7 +42,7 @@ class PasswordGate(_Shared):
         return semaphore.Semaphore(hashing_slots())
 
 
-class AuthProvider(_Shared):
+class AuthProvider(SharedProvider):
     """Token and login-throttling parameters (:class:`AuthConfig`)."""
 
     def build(self, settings: Any) -> AuthConfig:
@@ -95,7 +70,7 @@ class BlobIndex:
         return path.stat().st_size, sniff_type(head)
 
 
-class BlobsProvider(_Shared):
+class BlobsProvider(SharedProvider):
     """The document blob store (BLOB_DIR, shared with the gateway)."""
 
     def build(self, settings: Any) -> BlobIndex:

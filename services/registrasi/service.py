@@ -31,11 +31,11 @@ from services.common.db import UnitOfWork
 from services.common.messaging import implements
 from services.common.metrics import Metrics
 from services.common.outbox import OutboxRelay
+from services.common.providers import ClockProvider
 from services.registrasi import usecases
 from services.registrasi.dependencies import (
     AuthProvider,
     BlobsProvider,
-    ClockProvider,
     HasherProvider,
     PasswordGate,
 )

@@ -69,6 +69,18 @@ def require_peserta(uow: Any, row: Any, actor: Actor) -> PesertaRow:
     return peserta
 
 
+def require_reader(uow: Any, row: Any, actor: Actor | None) -> PesertaRow | None:
+    """A party concerned (None), or a registered peserta (its row).
+
+    :raises Forbidden: ``NOT_PESERTA`` for everybody else.
+    """
+    if is_party(actor, row):
+        return None
+    if actor is None or not actor.penyedia_id:
+        raise Forbidden("NOT_PESERTA", "registered peserta only")
+    return require_peserta(uow, row, actor)
+
+
 def register_peserta(uow: Any, request: dict[str, Any], now: datetime,
                      deps: Deps) -> dict:
     """Ikut lelang. Emits peserta_registered. ``PESERTA_ALREADY_REGISTERED``."""
@@ -113,10 +125,8 @@ def authorize_dokumen(uow: Any, request: dict[str, Any], now: datetime,
                None)
     if doc is None:
         raise NotFound("DOKUMEN_NOT_FOUND", "document not found")
-    if not is_party(actor, row):
-        if actor is None or not actor.penyedia_id:
-            raise Forbidden("NOT_PESERTA", "registered peserta only")
-        peserta = require_peserta(uow, row, actor)
+    peserta = require_reader(uow, row, actor)
+    if peserta is not None:
         bidding = doc.get("tahap") == "pemilihan"
         if bidding and lelang.definition.prakualifikasi and not (
                 peserta.lulus_kualifikasi
@@ -204,10 +214,7 @@ def list_pertanyaan(uow: Any, request: dict[str, Any], now: datetime,
     """Peserta and the parties concerned; the asker is named to the Pokja only."""
     actor = request["actor"]
     lelang, row = load_visible(uow, request["lelang_id"], actor)
-    if not is_party(actor, row):
-        if actor is None or not actor.penyedia_id:
-            raise Forbidden("NOT_PESERTA", "registered peserta only")
-        require_peserta(uow, row, actor)
+    require_reader(uow, row, actor)
     pokja = is_pokja(actor, row)
     return [pertanyaan_view(p, actor, pokja) for p in uow.lelang.pertanyaan(
         row.lelang_id)]

@@ -26,7 +26,6 @@ from .common import (
     check_dokumen,
     dokumen_json,
     emit,
-    is_party,
     load_visible,
     log,
     new_id,
@@ -37,7 +36,7 @@ from .common import (
     require_ppk,
 )
 from .lelang import load_current
-from .peserta import require_eligible, require_peserta
+from .peserta import require_eligible, require_peserta, require_reader
 from .views import hasil_view, lelang_view
 
 A = LelangAction
@@ -134,10 +133,7 @@ def list_sanggah(uow: Any, request: dict[str, Any], now: datetime,
     """Objections and answers: every peserta and the parties concerned."""
     actor = request["actor"]
     _, row = load_visible(uow, request["lelang_id"], actor)
-    if not is_party(actor, row):
-        if actor is None or not actor.penyedia_id:
-            raise Forbidden("NOT_PESERTA", "registered peserta only")
-        require_peserta(uow, row, actor)
+    require_reader(uow, row, actor)
     return [sanggah_view(s) for s in uow.lelang.sanggah(row.lelang_id)]
 
 
