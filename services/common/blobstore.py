@@ -36,6 +36,23 @@ SNIFFED_TYPES: dict[str, tuple[bytes, ...]] = {
 CHUNK = 1024 * 1024
 
 
+class _HashingWriter:
+    """A file-like writer that hashes and counts what passes through it."""
+
+    def __init__(self, target: BinaryIO):
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+
+    def write(self, data: bytes) -> int:
+        if len(self.head) < 16:
+            self.head = (self.head + bytes(data))[:16]
+        self.digest.update(data)
+        self.size += len(data)
+        return self.target.write(data)
+
+
 @dataclass(frozen=True)
 class BlobRef:
     sha256: str
@@ -133,6 +150,31 @@ class BlobStore:
                 raise BadRequest("UPLOAD_EMPTY", "file is empty")
             ref = self._finish(tmp_name, info.sha256, info.size, SEALED_CONTENT_TYPE)
             return ref, info.plaintext_size
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+
+    def put_opened(self, sha256: str, private_key: bytes) -> BlobRef:
+        """Open the sealed blob ``sha256`` with ``private_key`` into a new plain
+        blob (one pass: decrypted, hashed and written together); returns it.
+
+        :raises sealing.SealError: the blob does not open with this key (nothing
+            is stored then).
+        """
+        from services.common import sealing
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".opened-")
+        try:
+            with os.fdopen(fd, "wb") as tmp, self.open(sha256) as src:
+                writer = _HashingWriter(tmp)
+                sealing.open_stream(private_key, src, writer)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            content_type = sniff_type(writer.head) or "application/octet-stream"
+            return self._finish(tmp_name, writer.digest.hexdigest(), writer.size,
+                                content_type)
         except BaseException:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)

@@ -196,21 +196,28 @@ def _price(private: bytes, sealed: str) -> Decimal:
     return harga
 
 
-def _open_one(deps: Deps, p: PenawaranRow, private: bytes, now: datetime) -> None:
-    p.dibuka_pada = now
-    p.status = str(contracts.StatusPenawaran.DIBUKA)
-    try:
-        if p.harga_sealed:
-            p.harga = _price(private, p.harga_sealed)
-        ref = deps.blobs.open_sealed(p.sha256, private)
+def _open_all(deps: Deps, bids: list[PenawaranRow], private: bytes,
+              now: datetime) -> None:
+    """Decrypt each bid's price and file (files side by side). A bid that will not
+    open is reported, never silently dropped (DOMAIN §9.1)."""
+    for p in bids:
+        p.dibuka_pada = now
+        p.status = str(contracts.StatusPenawaran.DIBUKA)
+        try:
+            if p.harga_sealed:
+                p.harga = _price(private, p.harga_sealed)
+        except (sealing.SealError, ValueError, KeyError, InvalidOperation,
+                json.JSONDecodeError) as exc:
+            p.gagal_dibuka = f"harga: {type(exc).__name__}: {exc}"[:500]
+    refs = deps.blobs.open_many([p.sha256 for p in bids], private)
+    for p, ref in zip(bids, refs, strict=True):
+        if isinstance(ref, Exception):
+            p.gagal_dibuka = (p.gagal_dibuka or "") + f" file: {ref}"[:400]
+            continue
         p.plain_dokumen = {"sha256": ref.sha256, "size": ref.size,
                            "content_type": ref.content_type,
                            "filename": p.filename or f"penawaran-{p.sampul}",
                            "uploaded_at": now.isoformat()}
-    except (sealing.SealError, ValueError, KeyError, InvalidOperation,
-            json.JSONDecodeError) as exc:
-        # DOMAIN §9.1: a file that will not open is reported, not silently dropped
-        p.gagal_dibuka = f"{type(exc).__name__}: {exc}"[:500]
 
 
 def open_penawaran(uow: Any, request: dict[str, Any], now: datetime,
@@ -238,6 +245,7 @@ def open_penawaran(uow: Any, request: dict[str, Any], now: datetime,
         passed = {h.penyedia_id for h in hasil_peserta(uow, row) if lulus_file_1(h)}
     bids = uow.lelang.penawaran(row.lelang_id, sampul)
     counts = {"dibuka": 0, "gagal_dibuka": 0, "tidak_dibuka": 0}
+    to_open = []
     for p in bids:
         if p.status == "ditarik":
             continue
@@ -245,7 +253,9 @@ def open_penawaran(uow: Any, request: dict[str, Any], now: datetime,
             p.status = str(contracts.StatusPenawaran.TIDAK_DIBUKA)
             counts["tidak_dibuka"] += 1
             continue
-        _open_one(deps, p, private, now)
+        to_open.append(p)
+    _open_all(deps, to_open, private, now)
+    for p in to_open:
         counts["gagal_dibuka" if p.gagal_dibuka else "dibuka"] += 1
     del private
     set_hasil(row, "dibuka", {**(row.hasil or {}).get("dibuka", {}),

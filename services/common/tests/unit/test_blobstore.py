@@ -93,3 +93,21 @@ def test_unknown_or_malformed_references_are_not_found(tmp_path, name):
     with pytest.raises(NotFound):
         store.open(name)
     assert not store.exists("0" * 64)
+
+
+def test_a_sealed_blob_opens_into_a_plain_blob(tmp_path):
+    from services.common import sealing
+
+    store = BlobStore(tmp_path)
+    private, public = sealing.generate_keypair()
+    plain = b"%PDF-1.4 penawaran" + b"x" * 200_000
+    sealed, size = store.put_sealed(io.BytesIO(plain), public, max_bytes=10**6)
+    assert size == len(plain)
+    opened = store.put_opened(sealed.sha256, private)
+    assert opened.sha256 == hashlib.sha256(plain).hexdigest()
+    assert (opened.size, opened.content_type) == (len(plain), "application/pdf")
+    assert store.open(opened.sha256).read() == plain
+    other, _ = sealing.generate_keypair()
+    with pytest.raises(sealing.SealError):
+        store.put_opened(sealed.sha256, other)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".opened-")]

@@ -237,3 +237,22 @@ def test_replacing_a_bid_keeps_every_receipt_and_only_the_last_counts(world):
     with pytest.raises(Conflict):
         world.call("withdraw_penawaran", {"actor": bidders[1], "lelang_id": lid,
                                           "sampul": "single"})
+
+
+def test_a_bid_that_will_not_open_is_reported_not_dropped(world):
+    lid, bidders = with_bids(world)
+    with world.db.sessionmaker() as session:
+        damaged = session.scalars(select(PenawaranRow).where(
+            PenawaranRow.penyedia_id == bidders[0].penyedia_id)).one().sha256
+    path = world.store.path_for(damaged)
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0x01  # one bit flipped in the stored ciphertext
+    path.write_bytes(bytes(data))
+    world.goto(lid, T.PEMBUKAAN_PENAWARAN)
+    opened = world.call("open_penawaran", {"actor": world.pokja[0],
+                                           "lelang_id": lid, "sampul": "single"})
+    assert (opened["dibuka"], opened["gagal_dibuka"]) == (2, 1)
+    bad = next(p for p in opened["penawaran"]
+               if p["penyedia_id"] == bidders[0].penyedia_id)
+    assert bad["gagal_dibuka"] and bad["dokumen"] is None
+    assert bad["harga"] is not None  # the price envelope itself was intact
