@@ -136,14 +136,48 @@ def _check_order(metode: MetodeDefinition, entries: Sequence[JadwalEntry]):
                 )
 
 
+def _check_deadlines(metode: MetodeDefinition, entries: Sequence[JadwalEntry],
+                     ruleset: RuleSet, kalender: Kalender):
+    """The rule-set's deadlines between stages (DOMAIN §6.1 rows 3, 12, 13): the
+    aanwijzing at least N hk after the announcement starts, the SPPBJ within N hk
+    of the sanggah period, the kontrak within N hk of the SPPBJ."""
+    at = {e.tahapan: e for e in entries}
+    T = TahapanLelang
+    first = next((at[t] for t in (T.PENGUMUMAN, T.PENGUMUMAN_PRAKUALIFIKASI)
+                  if t in at), None)
+    penjelasan = at.get(T.PEMBERIAN_PENJELASAN)
+    if first and penjelasan and not metode.prakualifikasi:
+        gap = kalender.working_days_between(first.mulai, penjelasan.mulai)
+        if gap < ruleset.penjelasan_after_pengumuman_days:
+            yield Problem("PENJELASAN_TOO_EARLY", T.PEMBERIAN_PENJELASAN, {
+                "min_working_days_after_pengumuman":
+                    ruleset.penjelasan_after_pengumuman_days, "actual": gap})
+    for before, after, limit, code in (
+            (T.SANGGAH, T.PENUNJUKAN_PENYEDIA, ruleset.sppbj_deadline_days,
+             "SPPBJ_TOO_LATE"),
+            (T.PENUNJUKAN_PENYEDIA, T.PENANDATANGANAN_KONTRAK,
+             ruleset.kontrak_deadline_days, "KONTRAK_TOO_LATE")):
+        if before in at and after in at:
+            gap = kalender.working_days_between(at[before].selesai, at[after].selesai)
+            if gap > limit:
+                yield Problem(code, after, {"max_working_days": limit,
+                                            "after": str(before), "actual": gap})
+
+
 def validate_jadwal(
     metode: MetodeDefinition,
     jadwal: Iterable[tuple[TahapanLelang, datetime, datetime]],
     ruleset: RuleSet,
     kalender: Kalender,
     now: datetime,
+    *,
+    deadlines: bool = True,
 ) -> list[Problem]:
-    """Every problem of ``jadwal`` for ``metode`` under ``ruleset``; empty if valid."""
+    """Every problem of ``jadwal`` for ``metode`` under ``ruleset``; empty if valid.
+
+    ``deadlines=False`` leaves out the deadlines between stages: a schedule change
+    after a disruption or a sanggah banding (with its public reason) may overrun
+    them, as the rules allow (DOMAIN §5.3, §6.1 row 12)."""
     entries = [JadwalEntry(TahapanLelang(t), m, s) for t, m, s in jadwal]
     problems = [
         Problem("TAHAPAN_TIME_NOT_AWARE", e.tahapan)
@@ -154,6 +188,8 @@ def validate_jadwal(
         return problems
     problems += _check_set(metode, entries)
     problems += _check_order(metode, entries)
+    if deadlines:
+        problems += _check_deadlines(metode, entries, ruleset, kalender)
     for e in entries:
         problems += _check_entry(e, ruleset, kalender, now)
     return problems

@@ -66,6 +66,10 @@ class RuleSet:
     sppbj_after_banding_days: int
     kontrak_deadline_days: int
     hps_max_age_days: int
+    # aanwijzing starts at least this many hk after the announcement starts
+    penjelasan_after_pengumuman_days: int = 3
+    # an adendum no later than this many days before the upload deadline
+    adendum_cutoff_days: int = 2
     # above these nilai HPS the Pokja proposes and the PA/KPA decides the pemenang
     pokja_award_limit: Mapping[KategoriPengadaan, int] = field(
         default_factory=lambda: _frozen({})
@@ -128,6 +132,8 @@ PERPRES_54_2010 = RuleSet(
     sppbj_after_banding_days=2,  # [S:16b]
     kontrak_deadline_days=14,  # [S:16b]
     hps_max_age_days=28,  # [S:18] [K]
+    penjelasan_after_pengumuman_days=3,  # [S:16b, seleksi pattern] [?]
+    adendum_cutoff_days=2,  # Kemenkeu LPSE rule [S:13] [?]
     pokja_award_limit=_AWARD_LIMIT,
 )
 

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.common.auth import Actor, Role
 from services.common.contracts import lelang as contracts
-from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from services.lelang.domain import LelangAction, StatusLelang
 from services.lelang.storage.models import PertanyaanRow, PesertaRow
 from services.lelang.storage.repository import set_hasil
@@ -142,6 +142,12 @@ def issue_adendum(uow: Any, request: dict[str, Any], now: datetime,
     lelang, row = load_current(uow, request["lelang_id"], now)
     actor = require_pokja(request["actor"], row)
     require_action(lelang, A.ISSUE_ADENDUM, now)
+    upload = next(e for e in lelang.jadwal if str(e.tahapan) == "upload_penawaran")
+    cutoff = upload.selesai - timedelta(days=lelang.ruleset.adendum_cutoff_days)
+    if now > cutoff:  # peserta need time to bid on the new documents
+        raise InvalidTransition("ADENDUM_TOO_LATE", "too close to the upload deadline",
+                                {"latest": cutoff.isoformat(),
+                                 "ruleset": lelang.ruleset_code})
     check_dokumen(deps, request["dokumen"])
     versi = max([d.get("versi") or 1 for d in row.dokumen or []], default=0) + 1
     tahap = "pemilihan" if _bidding_phase(lelang, now) else "kualifikasi"

@@ -91,11 +91,13 @@ def test_an_adendum_is_a_new_document_version_announced_to_peserta(world):
                                         "dokumen": [world.upload(b"%PDF-adendum")]})
     assert [d["versi"] for d in view["dokumen"]] == [1, 2]
     assert "adendum_issued" in outbox_types(world)
-    world.after(lid, T.UPLOAD_PENAWARAN)
-    with pytest.raises(InvalidTransition):  # not after the bids are in
+    end = world.stage(lid, T.UPLOAD_PENAWARAN)["selesai"]
+    world.clock.value = end - timedelta(days=2, minutes=-1)  # 2 days before, less
+    with pytest.raises(InvalidTransition) as err:  # peserta need time to react
         world.call("issue_adendum", {"actor": world.pokja[1], "lelang_id": lid,
                                      "keterangan": "Terlambat",
                                      "dokumen": [world.upload(b"%PDF-late")]})
+    assert err.value.code == "ADENDUM_TOO_LATE"
 
 
 def _to_penetapan(world):
