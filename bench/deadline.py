@@ -258,7 +258,8 @@ def prepare(stack: Stack, n: int) -> dict[str, Any]:
                                     tokens[u]), names))
     deadline = stages["upload_penawaran"].selesai
     return {"acc": acc, "admin": admin_token, "lelang_id": lid, "names": names,
-            "deadline": deadline}
+            "deadline": deadline,
+            "opening_at": stages["pembukaan_penawaran"].mulai + timedelta(minutes=5)}
 
 
 def burst(stack: Stack, setup: dict, size: int, window: float,
@@ -322,7 +323,7 @@ def opening(stack: Stack, setup: dict) -> dict[str, Any]:
     lid = setup["lelang_id"]
     admin = requests.post(f"{stack.url}/api/v1/auth/login", timeout=30, json={
         "username": "admin", "password": stack.admin_password}).json()["token"]
-    at = set_clock(stack, admin, setup["deadline"] + timedelta(minutes=5))
+    at = set_clock(stack, admin, setup["opening_at"])
     token = setup["acc"].login("pokja1.bench", at)
     started = time.perf_counter()
     r = requests.post(f"{stack.url}/api/v1/lelang/{lid}/pembukaan", timeout=600,
@@ -330,7 +331,7 @@ def opening(stack: Stack, setup: dict) -> dict[str, Any]:
                                "Idempotency-Key": f"open-{lid}"},
                       json={"sampul": "single"})
     first = {"status": r.status_code, "seconds": time.perf_counter() - started}
-    if r.status_code != 200:  # the gateway gave up waiting: the retry's answer
+    if r.status_code == 503:  # the gateway gave up waiting: the retry's answer
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             r = requests.post(f"{stack.url}/api/v1/lelang/{lid}/pembukaan",
@@ -338,10 +339,12 @@ def opening(stack: Stack, setup: dict) -> dict[str, Any]:
                                   "Authorization": f"Bearer {token}",
                                   "Idempotency-Key": f"open-{lid}"},
                               json={"sampul": "single"})
-            if r.status_code == 200:
+            if r.status_code != 503:
                 break
             time.sleep(1)
     body = r.json() if r.status_code == 200 else {}
+    if r.status_code != 200:
+        print(f"opening: {r.status_code} {r.text[:300]}", file=sys.stderr)
     return {"first_status": first["status"], "first_seconds": first["seconds"],
             "done_seconds": time.perf_counter() - started, "status": r.status_code,
             "dibuka": body.get("dibuka"), "gagal_dibuka": body.get("gagal_dibuka")}

@@ -80,6 +80,11 @@ class SettingsSchema(Schema):
     OUTBOX_RELAY_ENABLED = fields.Boolean(load_default=True)
     UPLOAD_MAX_BYTES = fields.Integer(load_default=10 * 1024 * 1024,
                                       validate=validate.Range(1024))
+    # non-working days the LPSE declares on top of the national holidays, e.g.
+    # "2026-12-24:Cuti bersama,2026-11-18:Galungan" (ARCHITECTURE #7)
+    LPSE_LIBUR = fields.String(load_default="", validate=validate.Regexp(
+        r"^$|^\d{4}-\d{2}-\d{2}(:[^,]{1,80})?(,\d{4}-\d{2}-\d{2}(:[^,]{1,80})?)*$",
+        error="comma-separated YYYY-MM-DD[:name] days"))
     # lelang: wraps every envelope's private key (32 bytes, hex or base64)
     LELANG_MASTER_KEY = fields.String(load_default=None, allow_none=True)
     # test-only fault injection (refused outside LPSE_ENV=test)
@@ -140,6 +145,7 @@ class Settings:
     outbox_relay_enabled: bool
     upload_max_bytes: int
     lelang_master_key: str | None
+    lpse_libur: str
     lpse_fault: str | None
     service: str | None = field(default=None)
     #: per-service overrides from ``<SERVICE>_DATABASE_URL``
@@ -159,6 +165,16 @@ class Settings:
             return self.database_url
         path = Path(self.var_dir).resolve() / f"{service}.db"
         return f"sqlite:///{path}"
+
+    def libur_lpse(self) -> dict[Any, str]:
+        """``LPSE_LIBUR`` as ``{date: name}`` (the format is checked at load)."""
+        from datetime import date
+
+        days = {}
+        for item in filter(None, (x.strip() for x in self.lpse_libur.split(","))):
+            day, _, name = item.partition(":")
+            days[date.fromisoformat(day)] = name.strip() or "libur LPSE"
+        return days
 
     def blob_path(self) -> Path:
         return Path(self.blob_dir or os.path.join(self.var_dir, "blobs")).resolve()

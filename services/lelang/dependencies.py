@@ -24,10 +24,11 @@ from services.lelang.domain import Kalender
 
 
 class KalenderProvider(SharedProvider):
-    """Working days: Indonesian holidays (the LPSE's own days: a later setting)."""
+    """Working days: Indonesian holidays plus the days the LPSE declares
+    (``LPSE_LIBUR``)."""
 
     def build(self, settings: Any) -> Kalender:
-        return Kalender()
+        return Kalender(settings.libur_lpse())
 
 
 class KeyVault:

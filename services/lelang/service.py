@@ -35,6 +35,7 @@ from services.common.messaging import implements
 from services.common.metrics import Metrics
 from services.common.outbox import OutboxRelay
 from services.common.providers import ClockProvider
+from services.lelang import metrics as lelang_metrics
 from services.lelang import usecases
 from services.lelang.dependencies import (
     BlobsProvider,
@@ -136,8 +137,12 @@ class LelangService:
 
     @timer(interval=1)
     def tick(self) -> None:
-        """The stage engine: enter every due stage of every running lelang."""
-        usecases.advance_due(self.uow, self.clock.now(), self.deps())
+        """The stage engine: enter every due stage of every running lelang; every
+        15 s also refresh the business gauges."""
+        now = self.clock.now()
+        usecases.advance_due(self.uow, now, self.deps())
+        if lelang_metrics.due():
+            lelang_metrics.publish(usecases.business_figures(self.uow, now))
 
 
 SERVICE_CLASS = LelangService

@@ -311,6 +311,22 @@ class LelangRepository:
         return list(self.session.scalars(select(LelangLogRow).where(
             LelangLogRow.lelang_id == lelang_id).order_by(LelangLogRow.id)))
 
+    # -------------------------------------------------------------- figures
+    def figures(self, since: datetime) -> dict[str, Any]:
+        by_status = dict(self.session.execute(
+            select(LelangRow.status, func.count()).group_by(LelangRow.status)).all())
+        by_tahapan = dict(self.session.execute(
+            select(LelangRow.tahapan, func.count())
+            .where(LelangRow.status.in_(RUNNING), LelangRow.tahapan.is_not(None))
+            .group_by(LelangRow.tahapan)).all())
+        today = self.session.scalar(select(func.count()).select_from(TandaTerimaRow)
+                                    .where(TandaTerimaRow.diterima_pada >= since,
+                                           TandaTerimaRow.status == "terkirim"))
+        peserta = self.session.scalar(select(func.count()).select_from(PesertaRow))
+        return {"by_status": {str(s): 0 for s in StatusLelang} | by_status,
+                "by_tahapan": by_tahapan, "penawaran_today": today or 0,
+                "peserta": peserta or 0}
+
     # -------------------------------------------------------------- paging
     def _page(self, query: Any, f: dict[str, Any]) -> tuple[list[Any], int]:
         total = self.session.scalar(select(func.count()).select_from(

@@ -115,6 +115,14 @@ class TenderWorld:
         finally:
             uow.close()
 
+    def call_raw(self, name: str) -> Any:
+        """A use case taking only ``(uow, now)``."""
+        uow = UoW(self.db.sessionmaker, REPOSITORIES, INFRA, "lelang")
+        try:
+            return getattr(usecases, name)(uow, self.clock.now())
+        finally:
+            uow.close()
+
     def tick(self) -> int:
         uow = UoW(self.db.sessionmaker, REPOSITORIES, INFRA, "lelang")
         try:

@@ -16,6 +16,7 @@ from .evaluasi import (
 from .lelang import (
     advance_due,
     announce_lelang,
+    business_figures,
     change_jadwal,
     create_lelang,
     decide_sanggah_banding,
@@ -64,6 +65,7 @@ from .sanggah import (
 
 __all__ = [
     "Deps", "advance_due", "announce_hasil", "announce_lelang", "answer_pertanyaan",
+    "business_figures",
     "answer_sanggah", "ask_pertanyaan", "assign_pokja", "authorize_dokumen",
     "change_jadwal", "create_lelang", "create_paket", "create_rup",
     "decide_pemenang", "decide_sanggah_banding", "evaluate_kualifikasi",

@@ -161,6 +161,21 @@ def advance_due(uow: Any, now: datetime, deps: Deps, limit: int = 50) -> int:
     return moved
 
 
+def business_figures(uow: Any, now: datetime) -> dict[str, Any]:
+    """Counts for the operators' dashboard (no ids): lelang by status, running
+    lelang by stage, bids received since 00:00 WITA, peserta registrations."""
+    from datetime import datetime as dt
+    from datetime import time as t
+
+    from services.lelang.domain import WITA
+
+    midnight = dt.combine(now.astimezone(WITA).date(), t(0), tzinfo=WITA)
+    try:
+        return uow.lelang.figures(midnight)
+    finally:
+        uow.rollback()
+
+
 def load_for_row(row: LelangRow) -> Lelang:
     from services.lelang.storage.repository import to_domain
 

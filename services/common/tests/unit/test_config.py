@@ -76,3 +76,20 @@ def test_types_defaults_and_database_urls(tmp_path):
     assert shared.database_url_for("registrasi") == "postgresql://h/db"
     nameko = shared.nameko_config()
     assert nameko["LPSE_SETTINGS"] is shared and nameko["serializer"] == "json"
+
+
+def test_lpse_days_are_read_and_checked():
+    from datetime import date
+
+    from services.common.config import ConfigError, load_settings
+
+    settings = load_settings({"LPSE_ENV": "test", "LPSE_LIBUR":
+                              "2026-12-24:Cuti bersama,2026-11-18"})
+    assert settings.libur_lpse() == {date(2026, 12, 24): "Cuti bersama",
+                                     date(2026, 11, 18): "libur LPSE"}
+    assert load_settings({"LPSE_ENV": "test"}).libur_lpse() == {}
+    import pytest
+
+    with pytest.raises(ConfigError) as err:
+        load_settings({"LPSE_ENV": "test", "LPSE_LIBUR": "24-12-2026"})
+    assert "LPSE_LIBUR" in err.value.problems

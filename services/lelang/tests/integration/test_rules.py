@@ -189,3 +189,16 @@ def test_a_sanggah_banding_halts_the_lelang_until_the_bupati_decides(world):
     assert sppbj["sppbj"]["penyedia_id"] == pids[1]
     types = outbox_types(world)
     assert "sanggah_banding_recorded" in types and "sanggah_banding_decided" in types
+
+
+def test_business_figures_count_without_ids(world):
+    from services.lelang.metrics import LELANG_BY_STATUS, PENAWARAN_TODAY, publish
+
+    lid, bidders = with_bids(world)
+    uow_figures = world.call_raw("business_figures")
+    assert uow_figures["by_status"]["berjalan"] == 1
+    assert uow_figures["by_tahapan"] == {"upload_penawaran": 1}
+    assert uow_figures["penawaran_today"] == 3 and uow_figures["peserta"] == 3
+    publish(uow_figures)
+    assert LELANG_BY_STATUS.labels("berjalan")._value.get() == 1
+    assert PENAWARAN_TODAY._value.get() == 3
