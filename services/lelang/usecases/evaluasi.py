@@ -194,6 +194,7 @@ def decide_pemenang(uow: Any, request: dict[str, Any], now: datetime,
     """
     lelang, row = load_current(uow, request["lelang_id"], now)
     actor = require_user(request["actor"])
+    require_action(lelang, A.DECIDE_PEMENANG, now)  # running: it has a rule-set
     needs_pa = lelang.ruleset.award_needs_pa(lelang.kategori, int(lelang.nilai_hps))
     if needs_pa:
         if not is_pa(actor, row):
@@ -202,7 +203,6 @@ def decide_pemenang(uow: Any, request: dict[str, Any], now: datetime,
         require_writer(actor, Role.PA, Role.KPA)
     else:
         require_pokja(actor, row)
-    require_action(lelang, A.DECIDE_PEMENANG, now)
     hasil = row.hasil or {}
     if hasil.get("pemenang"):
         raise Conflict("PEMENANG_ALREADY_DECIDED", "the winner is decided")
