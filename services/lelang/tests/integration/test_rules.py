@@ -202,3 +202,52 @@ def test_business_figures_count_without_ids(world):
     publish(uow_figures)
     assert LELANG_BY_STATUS.labels("berjalan")._value.get() == 1
     assert PENAWARAN_TODAY._value.get() == 3
+
+
+def test_a_price_under_80_percent_of_hps_is_flagged_in_the_results(world):
+    lid, bidders = with_bids(world, prices=("1100000000.00", "1300000000.00",
+                                            "1400000000.00"))
+    pids = [b.penyedia_id for b in bidders]
+    world.goto(lid, T.PEMBUKAAN_PENAWARAN)
+    world.call("open_penawaran", {"actor": world.pokja[0], "lelang_id": lid,
+                                  "sampul": "single"})
+    world.goto(lid, T.EVALUASI_PENAWARAN)
+    hasil = world.call("evaluate_penawaran", {
+        "actor": world.pokja[0], "lelang_id": lid, "hasil": [
+            {"penyedia_id": p, "lulus_administrasi": True, "lulus_teknis": True,
+             "lulus_harga": True} for p in pids]})
+    flags = {h["penyedia_id"]: h["di_bawah_80_persen_hps"] for h in hasil}
+    assert flags == {pids[0]: True, pids[1]: False, pids[2]: False}  # 73% of HPS
+    with pytest.raises(Forbidden):  # not public before the announcement
+        world.call("list_evaluasi", {"actor": None, "lelang_id": lid})
+
+
+def test_a_sanggah_against_the_prakualifikasi_result(world):
+    lid = world.lelang(M.PRAKUALIFIKASI_1_FILE)["lelang_id"]
+    sent, silent = world.add_penyedia(2)
+    world.goto(lid, T.UNDUH_DOKUMEN_KUALIFIKASI)
+    for b in (sent, silent):
+        world.call("register_peserta", {"actor": b, "lelang_id": lid})
+    world.goto(lid, T.UPLOAD_KUALIFIKASI)
+    world.call("submit_kualifikasi", {"actor": sent, "lelang_id": lid,
+                                      "dokumen": [world.upload(b"%PDF-sbu")]})
+    world.goto(lid, T.EVALUASI_KUALIFIKASI)
+    world.call("evaluate_kualifikasi", {"actor": world.pokja[0], "lelang_id": lid,
+                                        "hasil": [{"penyedia_id": sent.penyedia_id,
+                                                   "lulus": False,
+                                                   "alasan": "SBU kedaluwarsa"}]})
+    world.goto(lid, T.PENGUMUMAN_HASIL_PRAKUALIFIKASI)
+    world.call("announce_hasil", {"actor": world.pokja[0], "lelang_id": lid})
+    world.goto(lid, T.SANGGAH_PRAKUALIFIKASI)
+    s = world.call("file_sanggah", {"actor": sent, "lelang_id": lid,
+                                    "isi": "SBU kami masih berlaku sampai 2027."})
+    assert s["jenis"] == "prakualifikasi"
+    with pytest.raises(Forbidden) as err:  # sent nothing: nothing to object to
+        world.call("file_sanggah", {"actor": silent, "lelang_id": lid,
+                                    "isi": "Kami juga ingin menyanggah hasil ini."})
+    assert err.value.code == "SANGGAH_NOT_ALLOWED"
+    seen = world.call("list_sanggah", {"actor": silent, "lelang_id": lid})
+    assert [x["sanggah_id"] for x in seen] == [s["sanggah_id"]]  # peserta see it
+    world.goto(lid, T.UNDUH_DOKUMEN_PEMILIHAN)  # one qualified of 3 needed: gagal
+    view = world.call("get_lelang", {"actor": None, "lelang_id": lid})
+    assert view["status"] == "gagal" and "prakualifikasi" in view["alasan_gagal"]
