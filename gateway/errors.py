@@ -234,6 +234,8 @@ MESSAGES: dict[str, str] = {
     "SAMPUL_NOT_OPEN_NOW": "Sampul ini tidak dibuka pada tahapan saat ini.",
     "HARGA_REQUIRED": "Harga penawaran harus diisi.",
     "HARGA_NOT_ALLOWED": "File I (administrasi dan teknis) tidak memuat harga.",
+    "AUDIT_READERS_ONLY": "Catatan jejak lelang hanya untuk Auditor serta Pokja dan "
+                          "PPK lelang ini.",
     "ADENDUM_TOO_LATE": "Adendum tidak dapat diterbitkan sedekat ini dengan batas "
                         "akhir pemasukan penawaran.",
     "PENAWARAN_DEADLINE_PASSED": "Batas waktu pemasukan penawaran telah lewat.",

@@ -34,6 +34,7 @@ from gateway.schemas.lelang import (
     LelangPublicSchema,
     LelangReasonSchema,
     LelangRetenderSchema,
+    LogEntryPublicSchema,
 )
 from services.common.contracts.lelang import (
     ANNOUNCE_LELANG,
@@ -42,6 +43,7 @@ from services.common.contracts.lelang import (
     FAIL_LELANG,
     GET_LELANG,
     LIST_LELANG,
+    LIST_LELANG_LOG,
     RETENDER_LELANG,
     SET_JADWAL,
 )
@@ -175,3 +177,17 @@ def retender_lelang(data: dict[str, Any], lelang_id: str) -> Any:
     points back), optionally with its schedule.
     """
     return change(RETENDER_LELANG, lelang_id, data), 201
+
+
+@blp.route("/lelang/<id:lelang_id>/log", methods=["GET"])
+@authenticated(blp)
+@blp.response(200, LogEntryPublicSchema(many=True))
+@errors(blp, *READ_ERRORS)
+def list_lelang_log(lelang_id: str) -> Any:
+    """The lelang's audit trail
+
+    Every step taken on the lelang, by whom and when, the openings included (with
+    the key id and the hashes of the bids opened). For Auditors, and for the
+    lelang's own Pokja and PPK.
+    """
+    return call(LIST_LELANG_LOG, {"actor": current_actor(), "lelang_id": lelang_id})

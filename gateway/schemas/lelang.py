@@ -407,3 +407,14 @@ class LelangSummaryPublicSchema(Schema):
 class LelangPagePublicSchema(PagePublicSchema):
     items = fields.List(fields.Nested(LelangSummaryPublicSchema), required=True,
                         metadata=doc("Lelang on this page"))
+
+
+class LogEntryPublicSchema(Schema):
+    id = fields.Integer(required=True, metadata=doc("Sequence number"))
+    at = fields.AwareDateTime(required=True, metadata=doc("When (server time)"))
+    actor_user_id = fields.String(allow_none=True, metadata=doc(
+        "Who (none for the stage engine)"))
+    action = fields.String(required=True, metadata=doc(
+        "What, e.g. lelang_announced, penawaran_opened"))
+    details = fields.Dict(required=True, metadata=doc(
+        "Particulars (hashes and counts, never bid content)"))

@@ -6,7 +6,8 @@ RPCs (contracts in ``services/common/contracts/lelang.py``; * = idempotent):
   RUP, paket  create_rup*, list_rup, set_ambang_batas*, list_ambang_batas,
               create_paket*, assign_pokja*, get_paket, list_paket
   lelang      create_lelang*, set_jadwal*, announce_lelang*, change_jadwal*,
-              fail_lelang*, retender_lelang*, get_lelang, list_lelang
+              fail_lelang*, retender_lelang*, get_lelang, list_lelang,
+              list_lelang_log
   peserta     register_peserta*, list_peserta, authorize_dokumen, issue_adendum*,
               ask_pertanyaan*, answer_pertanyaan*, list_pertanyaan,
               submit_kualifikasi*, evaluate_kualifikasi*
@@ -96,6 +97,7 @@ class LelangService:
     retender_lelang = _entry(contracts.RETENDER_LELANG, "retender_lelang")
     get_lelang = _entry(contracts.GET_LELANG, "get_lelang")
     list_lelang = _entry(contracts.LIST_LELANG, "list_lelang")
+    list_lelang_log = _entry(contracts.LIST_LELANG_LOG, "list_lelang_log")
 
     register_peserta = _entry(contracts.REGISTER_PESERTA, "register_peserta")
     list_peserta = _entry(contracts.LIST_PESERTA, "list_peserta")

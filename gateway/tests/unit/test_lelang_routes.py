@@ -338,3 +338,16 @@ def test_openapi_lists_the_lelang_paths(client):
     assert {} in public["security"]  # the public may call it without a token
     pagu = spec["components"]["schemas"]["RupCreate"]["properties"]["pagu"]
     assert (pagu["type"], pagu["format"]) == ("string", "decimal")
+
+
+def test_the_audit_trail_route_passes_the_actor_and_needs_a_login(client, fake_rpc,
+                                                                  signed_in):
+    assert client.get("/api/v1/lelang/l-1/log").status_code == 401
+    fake_rpc.on(c.LIST_LELANG_LOG, [{"id": 1, "at": "2013-03-04T00:00:00+00:00",
+                                     "actor_user_id": "u-1", "action":
+                                     "penawaran_opened", "details": {"dibuka": 3}}])
+    headers = signed_in(roles=["auditor"], user_id="u-aud")
+    response = client.get("/api/v1/lelang/l-1/log", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()[0]["action"] == "penawaran_opened"
+    assert fake_rpc.requests(c.LIST_LELANG_LOG)[0]["actor"]["user_id"] == "u-aud"

@@ -787,6 +787,20 @@ RETENDER_LELANG = RpcContract(SERVICE, "retender_lelang", Schema.from_dict({
     name="RetenderLelangRequest"), LelangSchema, idempotent=True)
 
 
+class LogEntrySchema(Schema):
+    """One row of a lelang's log (who did what, when; openings included)."""
+
+    id = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True)
+    actor_user_id = fields.String(allow_none=True, load_default=None)
+    action = fields.String(required=True)
+    details = fields.Dict(load_default=dict)
+
+
+LIST_LELANG_LOG = RpcContract(SERVICE, "list_lelang_log", LelangIdRequest,
+                              LogEntrySchema, many=True)
+
+
 class PingResponse(Schema):
     service = fields.String(required=True)
     time = fields.AwareDateTime(required=True)

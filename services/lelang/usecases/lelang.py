@@ -359,6 +359,22 @@ def list_lelang(uow: Any, request: dict[str, Any], now: datetime,
     return page(items, total, request)
 
 
+def list_lelang_log(uow: Any, request: dict[str, Any], now: datetime,
+                    deps: Deps) -> list:
+    """The full log of a lelang (DOMAIN §3.2: read by Auditors; the lelang's own
+    Pokja and PPK see it too). Bid content never is in it, only hashes."""
+    actor = require_user(request["actor"])
+    _, row = load(uow, request["lelang_id"])
+    from .common import is_auditor, is_ppk
+
+    if not (is_auditor(actor) or is_pokja(actor, row) or is_ppk(actor, row)):
+        raise Forbidden("AUDIT_READERS_ONLY", "the log is for Auditors and the "
+                        "lelang's Pokja and PPK")
+    return [{"id": r.id, "at": r.at, "actor_user_id": r.actor_user_id,
+             "action": r.action, "details": r.details or {}}
+            for r in uow.lelang.logs(row.lelang_id)]
+
+
 # ------------------------------------------------------------------ sanggah banding
 def _require_pokja_or_ppk(actor: Actor | None, row: LelangRow) -> Actor:
     actor = require_user(actor)

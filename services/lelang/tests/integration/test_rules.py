@@ -251,3 +251,20 @@ def test_a_sanggah_against_the_prakualifikasi_result(world):
     world.goto(lid, T.UNDUH_DOKUMEN_PEMILIHAN)  # one qualified of 3 needed: gagal
     view = world.call("get_lelang", {"actor": None, "lelang_id": lid})
     assert view["status"] == "gagal" and "prakualifikasi" in view["alasan_gagal"]
+
+
+def test_the_audit_trail_shows_every_step_to_auditors_only(world):
+    lid, bidders = with_bids(world)
+    world.goto(lid, T.PEMBUKAAN_PENAWARAN)
+    world.call("open_penawaran", {"actor": world.pokja[0], "lelang_id": lid,
+                                  "sampul": "single"})
+    log = world.call("list_lelang_log", {"actor": world.auditor, "lelang_id": lid})
+    actions = [e["action"] for e in log]
+    assert actions[:2] == ["lelang_created", "lelang_announced"]
+    assert actions.count("peserta_registered") == 3
+    opening = next(e for e in log if e["action"] == "penawaran_opened")
+    assert opening["actor_user_id"] == world.pokja[0].user_id
+    assert len(opening["details"]["sha256"]) == 3 and opening["details"]["key_id"]
+    for who in (bidders[0], world.admin, world.pa):
+        with pytest.raises(Forbidden):
+            world.call("list_lelang_log", {"actor": who, "lelang_id": lid})
