@@ -394,7 +394,8 @@ def main() -> int:
     parser.add_argument("--gateway-workers", type=int, default=2)
     parser.add_argument("--gateway-threads", type=int, default=8)
     args = parser.parse_args()
-    stack = Stack(replicas={"registrasi": 1, "lelang": args.lelang_replicas},
+    stack = Stack(replicas={"registrasi": 1, "lelang": args.lelang_replicas,
+                            "pengaduan": 1},
                   gateway_workers=args.gateway_workers,
                   gateway_threads=args.gateway_threads,
                   extra_env={"JWT_TTL_SECONDS": "7200",

@@ -27,13 +27,13 @@ from tests.e2e.conftest import (  # noqa: E402
     wait_http,
 )
 
-SERVICES = ("registrasi", "lelang")
+SERVICES = ("registrasi", "lelang", "pengaduan")
 
 
 @dataclass
 class Stack:
-    replicas: dict[str, int] = field(default_factory=lambda: {"registrasi": 1,
-                                                              "lelang": 1})
+    replicas: dict[str, int] = field(default_factory=lambda: {
+        "registrasi": 1, "lelang": 1, "pengaduan": 1})
     gateway_workers: int = 2
     gateway_threads: int = 8
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -51,6 +51,7 @@ class Stack:
             "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}",
             "REGISTRASI_DATABASE_URL": self.db_urls["registrasi"],
             "LELANG_DATABASE_URL": self.db_urls["lelang"],
+            "PENGADUAN_DATABASE_URL": self.db_urls["pengaduan"],
             "VAR_DIR": str(self.tmp / "var"), "BLOB_DIR": str(self.tmp / "blobs"),
             "PYTHONWARNINGS": "ignore::DeprecationWarning", "LOG_LEVEL": "WARNING",
             "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000", **self.extra_env,

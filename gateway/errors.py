@@ -58,6 +58,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "UPLOAD_TOO_LARGE": 413,
     "REQUEST_TOO_LARGE": 413,
     "UPLOAD_TYPE_NOT_ALLOWED": 415,
+    "DOKUMEN_TYPE_NOT_ALLOWED": 415,
+    "DOKUMEN_TOO_LARGE": 413,
     "UNSUPPORTED_MEDIA_TYPE": 415,
     # raised by services.common.messaging as a plain EprocError
     "IDEMPOTENCY_KEY_REUSED": 422,
@@ -285,6 +287,29 @@ MESSAGES: dict[str, str] = {
     "SPPBJ_REQUIRED": "Terbitkan SPPBJ terlebih dahulu.",
     "KONTRAK_NILAI_EXCEEDS": "Nilai kontrak tidak boleh melebihi harga penawaran "
                              "pemenang.",
+    # pengaduan and penyimpangan (Pasal 17-18)
+    "LELANG_ID_REQUIRED": "Pengaduan tentang lelang harus menyebutkan lelangnya.",
+    "ANONIM_WITH_IDENTITY": "Pengaduan anonim tidak boleh mencantumkan nama atau "
+                            "kontak pelapor.",
+    "NAMA_PELAPOR_REQUIRED": "Cantumkan nama Anda, atau ajukan pengaduan secara "
+                             "anonim.",
+    "DOKUMEN_TYPE_NOT_ALLOWED": "Jenis dokumen tidak diizinkan. Unggah berkas PDF, "
+                                "JPEG atau PNG.",
+    "DOKUMEN_TOO_LARGE": "Ukuran dokumen melebihi batas yang diizinkan.",
+    "KODE_PELACAKAN_EXHAUSTED": "Kode pelacakan tidak dapat dibuat saat ini. Silakan "
+                                "coba lagi.",
+    "PENGADUAN_NOT_FOUND": "Pengaduan tidak ditemukan. Periksa kembali kode "
+                           "pelacakan dan kode rahasia Anda.",
+    "PENGADUAN_CLOSED": "Pengaduan ini sudah ditutup (selesai atau ditolak).",
+    "PENGADUAN_TRANSITION_NOT_ALLOWED": "Status pengaduan tidak dapat diubah ke "
+                                        "status tersebut.",
+    "KLASIFIKASI_REQUIRED": "Klasifikasikan pengaduan terlebih dahulu.",
+    "TUJUAN_REQUIRED": "Sebutkan kepada siapa pengaduan diteruskan.",
+    "PENYIMPANGAN_NOT_FOUND": "Laporan penyimpangan tidak ditemukan.",
+    "PENERIMA_NOT_FOUND": "Penerima laporan penyimpangan tidak ditemukan.",
+    "PENGIRIMAN_ALREADY_DELIVERED": "Laporan sudah terkirim kepada penerima ini.",
+    "PENGIRIMAN_TRANSITION_NOT_ALLOWED": "Status pengiriman laporan tidak dapat "
+                                         "diubah.",
     # limits and availability
     "RATE_LIMITED": "Terlalu banyak permintaan. Silakan coba lagi nanti.",
     "SERVICE_UNAVAILABLE": "Layanan sedang tidak tersedia. Silakan coba beberapa saat "

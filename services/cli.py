@@ -24,7 +24,7 @@ import warnings
 # command line is not the place for it
 warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
-SERVICES = ("registrasi", "lelang")
+SERVICES = ("registrasi", "lelang", "pengaduan")
 
 
 def _run_service(args: argparse.Namespace) -> int:

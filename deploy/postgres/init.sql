@@ -15,7 +15,8 @@
 -- <svc>_owner creates later (i.e. the migrations) gets them automatically. Exceptions for single
 -- tables are applied by the migrate job after the migrations, because those tables do not exist
 -- yet when this runs: registrasi's `audit_log` loses UPDATE, DELETE, TRUNCATE for `registrasi`,
--- and lelang's `lelang_log` and `tanda_terima` lose them for `lelang` (append-only tables).
+-- lelang's `lelang_log` and `tanda_terima` lose them for `lelang`, and pengaduan's
+-- `riwayat_pengaduan` and `penerusan` lose them for `pengaduan` (append-only tables).
 --
 -- A service can connect to no other service's database (ARCHITECTURE.md, "No service reads
 -- another's database"). Passwords come from the environment (<SERVICE>_DB_PASSWORD for the

@@ -9,7 +9,8 @@
 --
 -- then put <SVC>_DB_OWNER_PASSWORD in .env (or the owner URL in the Secret) and run `migrate`
 -- again: it applies the append-only revokes (registrasi: audit_log; lelang: lelang_log,
--- tanda_terima). A missing svc or password stops the script.
+-- tanda_terima; pengaduan: riwayat_pengaduan, penerusan). A missing svc or password stops the
+-- script.
 
 \getenv owner_password SVC_DB_OWNER_PASSWORD
 \set owner :svc '_owner'

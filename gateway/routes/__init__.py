@@ -46,6 +46,7 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
         lelang_paket,
         lelang_penawaran,
         lelang_peserta,
+        pengaduan,
         penyedia,
         testclock,
         user,
@@ -62,7 +63,8 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
         "name": IDEMPOTENCY_HEADER, **IDEMPOTENCY_PARAMETER_DOC})
     blueprints = [health.blp, auth.blp, agency.blp, user.blp, penyedia.blp,
                   verifikasi.blp, audit.blp, dokumen.blp, lelang_paket.blp, lelang.blp,
-                  lelang_peserta.blp, lelang_penawaran.blp, lelang_hasil.blp]
+                  lelang_peserta.blp, lelang_penawaran.blp, lelang_hasil.blp,
+                  pengaduan.blp]
     if settings.is_test:  # the test clock does not exist outside LPSE_ENV=test
         blueprints.append(testclock.blp)
     for blueprint in blueprints:

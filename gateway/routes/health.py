@@ -10,12 +10,13 @@ from gateway.context import ctx
 from gateway.metrics import metrics_response
 from gateway.routes._common import ApiBlueprint, errors
 from gateway.schemas.common import HealthSchema
-from services.common.contracts import lelang, registrasi
+from services.common.contracts import lelang, pengaduan, registrasi
 from services.common.errors import EprocError, Unavailable
 
 READY_TIMEOUT_SECONDS = 2.0
 #: the services the gateway needs, each asked for ``ping``
-SERVICES = {"registrasi": registrasi.PING, "lelang": lelang.PING}
+SERVICES = {"registrasi": registrasi.PING, "lelang": lelang.PING,
+            "pengaduan": pengaduan.PING}
 
 blp = ApiBlueprint("health", __name__, description="Process health and metrics")
 
@@ -36,9 +37,9 @@ def healthz() -> dict[str, Any]:
 def readyz() -> dict[str, Any]:
     """The gateway can serve requests
 
-    RabbitMQ accepts a connection and every service (registrasi, lelang) answers
-    `ping` within 2 seconds; otherwise 503 with `details.checks` saying what
-    failed. For readiness probes.
+    RabbitMQ accepts a connection and every service (registrasi, lelang,
+    pengaduan) answers `ping` within 2 seconds; otherwise 503 with
+    `details.checks` saying what failed. For readiness probes.
     """
     checks: dict[str, str] = {}
     try:

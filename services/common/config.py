@@ -24,6 +24,9 @@ PLACEHOLDER_MARKERS = (
     "change", "placeholder", "example", "secret", "dev-", "test-", "xxx",
 )
 MIN_SECRET_LENGTH = 32
+#: empty, or comma-separated e-mail addresses (spaces around the commas allowed)
+_EMAIL = r"\s*[^@\s,]+@[^@\s,]+\.[^@\s,]+\s*"
+EMAIL_LIST = rf"^$|^{_EMAIL}(,{_EMAIL})*$"
 
 
 class ConfigError(RuntimeError):
@@ -85,6 +88,12 @@ class SettingsSchema(Schema):
     LPSE_LIBUR = fields.String(load_default="", validate=validate.Regexp(
         r"^$|^\d{4}-\d{2}-\d{2}(:[^,]{1,80})?(,\d{4}-\d{2}-\d{2}(:[^,]{1,80})?)*$",
         error="comma-separated YYYY-MM-DD[:name] days"))
+    # pengaduan: where complaints are forwarded (Pasal 17(2)) and deviation reports
+    # copied (Pasal 18), e.g. "a@karangasemkab.go.id,b@karangasemkab.go.id"
+    TIM_PENGARAH_EMAILS = fields.String(load_default="", validate=validate.Regexp(
+        EMAIL_LIST, error="comma-separated e-mail addresses"))
+    INSPEKTORAT_EMAILS = fields.String(load_default="", validate=validate.Regexp(
+        EMAIL_LIST, error="comma-separated e-mail addresses"))
     # lelang: wraps every envelope's private key (32 bytes, hex or base64)
     LELANG_MASTER_KEY = fields.String(load_default=None, allow_none=True)
     # test-only fault injection (refused outside LPSE_ENV=test)
@@ -147,6 +156,8 @@ class Settings:
     lelang_master_key: str | None
     lpse_libur: str
     lpse_fault: str | None
+    tim_pengarah_emails: str
+    inspektorat_emails: str
     service: str | None = field(default=None)
     #: per-service overrides from ``<SERVICE>_DATABASE_URL``
     #: (e.g. REGISTRASI_DATABASE_URL)
@@ -176,6 +187,14 @@ class Settings:
             days[date.fromisoformat(day)] = name.strip() or "libur LPSE"
         return days
 
+    def tim_pengarah(self) -> tuple[str, ...]:
+        """``TIM_PENGARAH_EMAILS`` as a tuple (may be empty)."""
+        return _emails(self.tim_pengarah_emails)
+
+    def inspektorat(self) -> tuple[str, ...]:
+        """``INSPEKTORAT_EMAILS`` as a tuple (may be empty)."""
+        return _emails(self.inspektorat_emails)
+
     def blob_path(self) -> Path:
         return Path(self.blob_dir or os.path.join(self.var_dir, "blobs")).resolve()
 
@@ -187,6 +206,10 @@ class Settings:
             "serializer": "json",
             "LPSE_SETTINGS": self,
         }
+
+
+def _emails(value: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in value.split(",") if x.strip())
 
 
 def load_settings(

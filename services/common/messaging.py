@@ -21,7 +21,8 @@ Nameko's defaults lose or duplicate messages in five ways; each is closed here:
 4. *Commit and publish diverge* - events go through the outbox (``outbox.py``).
 5. *RPC retried after a timeout, or run late* - :func:`implements` on an idempotent
    contract stores ``(method, idempotency_key) -> response`` in the same transaction as
-   the effect; a repeat returns the stored response.
+   the effect; a repeat returns the stored response (less the fields a contract
+   returns only once, ``extra["not_replayed"]``: a secret is never stored).
 
 Version-specific nameko calls live here and in ``testing.py`` only.
 """
@@ -428,15 +429,25 @@ def _idempotent_call(service: Any, contract: RpcContract, fn: Callable[..., Any]
     except IntegrityError as exc:  # the same key committed meanwhile
         return replay_after_conflict(exc)
     result = contract.dump_response(fn(service, loaded))
+    kept = _replayable(contract, result)
     claimed = uow.session.execute(
-        update(table).where(this_key).values(response=result)).rowcount
+        update(table).where(this_key).values(response=kept)).rowcount
     if not claimed:  # the use case rolled its transaction (and our claim) back
-        uow.session.execute(insert(table).values(**record, response=result))
+        uow.session.execute(insert(table).values(**record, response=kept))
     try:
         uow.complete_deferred()
     except IntegrityError as exc:  # the same key ran concurrently and committed first
         return replay_after_conflict(exc)
     return result
+
+
+def _replayable(contract: RpcContract, result: Any) -> Any:
+    """The response as stored for replays: without the fields the contract returns
+    only once (``extra["not_replayed"]``, e.g. a freshly made secret)."""
+    omitted = contract.extra.get("not_replayed", ())
+    if not omitted or not isinstance(result, dict):
+        return result
+    return {k: (None if k in omitted else v) for k, v in result.items()}
 
 
 # --------------------------------------------------------------------------- RPC client

@@ -1,9 +1,9 @@
 """End-to-end fixtures: really running processes, driven over HTTP.
 
 Real infrastructure only: a dedicated RabbitMQ vhost (management API), a dedicated
-PostgreSQL database per service, the registrasi and lelang
-services started with ``lpse run-service`` and the gateway under gunicorn, exactly as
-in production but on loopback ports. ``stack.restart(name, sig)`` stops a service
+PostgreSQL database per service, every service (registrasi, lelang, pengaduan)
+started with ``lpse run-service`` and the gateway under gunicorn, exactly as in
+production but on loopback ports. ``stack.restart(name, sig)`` stops a service
 (``SIGKILL`` for a crash) and starts it again.
 """
 
@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MGMT = os.environ.get("RABBIT_MGMT_URL", "http://127.0.0.1:15672")
 MGMT_AUTH = ("guest", "guest")
+#: every service the stack runs, each with its own database
+SERVICES = ("registrasi", "lelang", "pengaduan")
 
 
 def free_port() -> int:
@@ -145,7 +147,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("e2e")
     vhost = create_vhost()
     suffix = uuid.uuid4().hex[:8]
-    db_names = {s: f"lpse_test_e2e_{suffix}_{s}" for s in ("registrasi", "lelang")}
+    db_names = {s: f"lpse_test_e2e_{suffix}_{s}" for s in SERVICES}
     db_urls = {svc: create_database(name) for svc, name in db_names.items()}
     admin_password = "Adm-" + secrets.token_urlsafe(12)
     env = {
@@ -156,6 +158,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         # one database per service (ARCHITECTURE #11)
         "REGISTRASI_DATABASE_URL": db_urls["registrasi"],
         "LELANG_DATABASE_URL": db_urls["lelang"],
+        "PENGADUAN_DATABASE_URL": db_urls["pengaduan"],
         "VAR_DIR": str(tmp / "var"),
         "BLOB_DIR": str(tmp / "var" / "blobs"),
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
@@ -178,7 +181,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         admin_password=admin_password,
         logs=tmp,
     )
-    for args in (["topology"], ["migrate", "registrasi"], ["migrate", "lelang"]):
+    for args in (["topology"], *(["migrate", svc] for svc in SERVICES)):
         out = stack.lpse(*args)
         assert out.returncode == 0, out.stderr
     out = stack.lpse(
@@ -192,7 +195,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         LPSE_ADMIN_PASSWORD=admin_password,
     )
     assert out.returncode == 0, out.stdout + out.stderr
-    for name in ("registrasi", "lelang"):
+    for name in SERVICES:
         stack.start_service(name)
     gw_log = open(tmp / "gateway.log", "wb")
     multiproc = tmp / "prom"

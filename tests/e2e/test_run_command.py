@@ -92,9 +92,10 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
             "prakualifikasi_1_file", "prakualifikasi_2_file"], listed
         assert {i["status"] for i in listed} == {"selesai", "berjalan"}
         assert list(var.glob("lelang.db")), "lelang's own SQLite file expected"
+        assert list(var.glob("pengaduan.db")), "pengaduan's own SQLite file expected"
 
         children = _children(proc.pid)
-        assert len(children) >= 3  # registrasi + lelang + gateway (+ sleep)
+        assert len(children) >= 4  # registrasi, lelang, pengaduan, gateway
         os.killpg(proc.pid, signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)
         assert "stopped." in rest

@@ -6,6 +6,7 @@ import pytest
 
 from gateway.tests.unit.helpers import assert_error
 from services.common.contracts import lelang as lel
+from services.common.contracts import pengaduan as pgd
 from services.common.contracts import registrasi as r
 from services.common.errors import Unavailable
 
@@ -20,12 +21,14 @@ def test_healthz(client, fake_rpc):
 def test_readyz_ok(client, fake_rpc):
     fake_rpc.on(r.PING, {"service": "registrasi", "time": T})
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
+    fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
     response = client.get("/readyz")
     assert response.get_json() == {
         "status": "ok",
-        "checks": {"rabbitmq": "ok", "registrasi": "ok", "lelang": "ok"},
+        "checks": {"rabbitmq": "ok", "registrasi": "ok", "lelang": "ok",
+                   "pengaduan": "ok"},
     }
-    assert [c[2] for c in fake_rpc.calls] == [2.0, 2.0]  # within 2 s or not at all
+    assert [c[2] for c in fake_rpc.calls] == [2.0] * 3  # within 2 s or not at all
 
 
 def test_readyz_broker_down(client, fake_rpc):
@@ -37,15 +40,17 @@ def test_readyz_broker_down(client, fake_rpc):
         "rabbitmq": "ConnectionRefusedError",
         "registrasi": "skipped",
         "lelang": "skipped",
+        "pengaduan": "skipped",
     }
 
 
 def test_readyz_registrasi_silent(client, fake_rpc):
     fake_rpc.on(r.PING, Unavailable("SERVICE_UNAVAILABLE", "t", {"reason": "timeout"}))
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
+    fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
     body = assert_error(client.get("/readyz"), 503, "SERVICE_UNAVAILABLE")
     assert body["details"]["checks"] == {"rabbitmq": "ok", "registrasi": "timeout",
-                                         "lelang": "ok"}
+                                         "lelang": "ok", "pengaduan": "ok"}
 
 
 def test_metrics_count_requests_by_route_template(client):

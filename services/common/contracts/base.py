@@ -56,6 +56,27 @@ def _schema(cls: type[Schema], many: bool = False) -> Schema:
     return schema
 
 
+def nul_fields(data: Any, path: str = "") -> list[str]:
+    """Where ``data`` holds a string with a NUL character (PostgreSQL text cannot
+    store one, and no legitimate input has it)."""
+    if isinstance(data, str):
+        return [path or "."] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [p for k, v in data.items()
+                for p in nul_fields(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(data, list | tuple):
+        return [p for i, v in enumerate(data) for p in nul_fields(v, f"{path}[{i}]")]
+    return []
+
+
+def _no_nul(what: str, data: Any) -> None:
+    bad = nul_fields(data)
+    if bad:
+        raise ContractViolation("CONTRACT_VIOLATION", f"{what} contains a NUL "
+                                "character", {"fields": {f: ["NUL character not "
+                                                            "allowed."] for f in bad}})
+
+
 def _violation(what: str, messages: Any) -> ContractViolation:
     return ContractViolation("CONTRACT_VIOLATION",
                              f"{what} does not match its contract",
@@ -123,6 +144,7 @@ class RpcContract:
     def load_request(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise _violation(f"request of {self.key}", "expected an object")
+        _no_nul(f"request of {self.key}", data)
         try:
             return _schema(self.request).load(data)
         except ValidationError as exc:
@@ -144,6 +166,7 @@ class RpcContract:
         errors = schema.validate(data)
         if errors:
             raise _violation(f"request of {self.key}", errors)
+        _no_nul(f"request of {self.key}", data)
         return data
 
     def secret_fields(self) -> frozenset[str]:

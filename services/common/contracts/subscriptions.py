@@ -8,10 +8,14 @@ published before its consumer ever started waits in the consumer's queue.
 
 from __future__ import annotations
 
+from services.common.contracts import lelang
 from services.common.messaging import Subscription
 
 #: (consumer service, handler method, contract); later issues add their rows here
-SUBSCRIPTIONS: list[Subscription] = []
+SUBSCRIPTIONS: list[Subscription] = [
+    # the lelang's Pokja, PPK and agency, for the access rule of Pasal 17(1)
+    Subscription("pengaduan", "on_lelang_announced", lelang.LELANG_ANNOUNCED),
+]
 
 
 def register_subscription(sub: Subscription) -> Subscription:
@@ -34,6 +38,7 @@ def all_sources() -> set[str]:
     """Every service that publishes events (their exchanges are declared too)."""
     from services.common.contracts import (  # noqa: F401  (registers contracts)
         lelang,
+        pengaduan,
         registrasi,
     )
     from services.common.contracts.base import EVENT_CONTRACTS

@@ -93,3 +93,23 @@ def test_lpse_days_are_read_and_checked():
     with pytest.raises(ConfigError) as err:
         load_settings({"LPSE_ENV": "test", "LPSE_LIBUR": "24-12-2026"})
     assert "LPSE_LIBUR" in err.value.problems
+
+
+def test_pengaduan_recipients_are_read_and_checked():
+    import pytest
+
+    from services.common.config import ConfigError, load_settings
+
+    settings = load_settings({
+        "LPSE_ENV": "test",
+        "TIM_PENGARAH_EMAILS": "tim@karangasemkab.go.id, sekretariat@lpse.go.id",
+        "INSPEKTORAT_EMAILS": "inspektorat@karangasemkab.go.id"})
+    assert settings.tim_pengarah() == ("tim@karangasemkab.go.id",
+                                       "sekretariat@lpse.go.id")
+    assert settings.inspektorat() == ("inspektorat@karangasemkab.go.id",)
+    empty = load_settings({"LPSE_ENV": "test"})
+    assert empty.tim_pengarah() == () == empty.inspektorat()
+    for bad in ("not-an-address", "a@b.id,,c@d.id", "a@b.id;c@d.id"):
+        with pytest.raises(ConfigError) as err:
+            load_settings({"LPSE_ENV": "test", "INSPEKTORAT_EMAILS": bad})
+        assert "INSPEKTORAT_EMAILS" in err.value.problems

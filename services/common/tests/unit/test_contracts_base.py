@@ -92,3 +92,24 @@ def test_idempotent_contract_needs_a_key_field():
         RpcContract(service="unitsrc", method="no_key", request=SampleResponse,
                     response=None, idempotent=True)
     assert ("unitsrc", "no_key") not in RPC_CONTRACTS
+
+
+def test_a_nul_character_anywhere_in_a_request_is_a_contract_violation():
+    from marshmallow import Schema, fields
+
+    from services.common.contracts.base import RpcContract, nul_fields
+    from services.common.errors import ContractViolation
+
+    class Req(Schema):
+        teks = fields.String()
+        daftar = fields.List(fields.Dict())
+
+    contract = RpcContract("test", "nul_check", Req, None)
+    assert nul_fields({"a": ["ok", {"b": "x\x00y"}]}) == ["a[1].b"]
+    for bad in ({"teks": "a\x00b"}, {"daftar": [{"k": "\x00"}]}):
+        with pytest.raises(ContractViolation) as err:
+            contract.dump_request(bad)
+        assert err.value.details["fields"]
+        with pytest.raises(ContractViolation):
+            contract.load_request(bad)
+    assert contract.load_request({"teks": "baik"}) == {"teks": "baik"}

@@ -1,0 +1,1 @@
+"""pengaduan - complaints (Pasal 17) and deviation reports (Pasal 18)."""
