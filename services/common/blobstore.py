@@ -81,6 +81,19 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
+    def describe(self, sha256: str) -> tuple[int, str | None] | None:
+        """``(size, content type sniffed from the first bytes)`` of a stored blob,
+        or None when there is none (or the name is not a SHA-256)."""
+        try:
+            path = self.path_for(sha256)
+        except NotFound:
+            return None
+        if not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        return path.stat().st_size, sniff_type(head)
+
     def put(self, stream: BinaryIO, *, max_bytes: int,
             allowed: tuple[str, ...] | None = tuple(ALLOWED_TYPES)) -> BlobRef:
         """Store ``stream``; returns its reference. ``allowed=None`` takes any type

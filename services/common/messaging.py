@@ -381,6 +381,20 @@ def implements(
     return decorator
 
 
+def use_case_entrypoint(contract: RpcContract,
+                        use_case: Callable[..., Any]) -> Callable[..., Any]:
+    """The usual entrypoint of a service: load ``contract``'s request, run
+    ``use_case(self.uow, request, self.clock.now(), self.deps())``, dump the
+    response (a service provides ``uow``, ``clock`` and ``deps()``)."""
+
+    def method(self: Any, request: dict[str, Any]) -> Any:
+        return use_case(self.uow, request, self.clock.now(), self.deps())
+
+    method.__name__ = method.__qualname__ = use_case.__name__
+    method.__doc__ = (use_case.__doc__ or "").split("\n")[0]
+    return implements(contract)(method)
+
+
 def _idempotent_call(service: Any, contract: RpcContract, fn: Callable[..., Any],
                      raw: dict[str, Any], loaded: dict[str, Any]) -> Any:
     """Run ``fn`` at most once per ``(method, idempotency_key)``.
@@ -472,4 +486,5 @@ __all__ = [
     "ATTEMPT_HEADER", "Event", "ReliableEventHandler", "RpcClient", "Subscription",
     "consumes", "declare_topology", "events_exchange", "handler_queue_name",
     "implements", "load_event", "make_envelope", "retry_delay", "subscription_queues",
+    "use_case_entrypoint",
 ]

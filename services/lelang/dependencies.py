@@ -15,9 +15,8 @@ from typing import Any, BinaryIO
 from nameko.rpc import RpcProxy
 
 from services.common import sealing
-from services.common.blobstore import BlobRef, BlobStore, sniff_type
+from services.common.blobstore import BlobRef, BlobStore
 from services.common.contracts import registrasi as registrasi_contracts
-from services.common.errors import NotFound
 from services.common.messaging import RpcClient
 from services.common.providers import SharedProvider
 from services.lelang.domain import Kalender
@@ -74,15 +73,7 @@ class Blobs:
         self._pool = pool  # a GreenPool-like ``imap``: files open side by side
 
     def describe(self, sha256: str) -> tuple[int, str | None] | None:
-        try:
-            path = self.store.path_for(sha256)
-        except NotFound:
-            return None
-        if not path.is_file():
-            return None
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        return path.stat().st_size, sniff_type(head)
+        return self.store.describe(sha256)
 
     def head(self, sha256: str, n: int) -> bytes:
         return self.store.head(sha256, n)

@@ -32,7 +32,7 @@ from nameko.timer import timer
 
 from services.common.contracts import lelang as contracts
 from services.common.db import UnitOfWork
-from services.common.messaging import implements
+from services.common.messaging import implements, use_case_entrypoint
 from services.common.metrics import Metrics
 from services.common.outbox import OutboxRelay
 from services.common.providers import ClockProvider
@@ -51,16 +51,8 @@ Request = dict[str, Any]
 
 
 def _entry(contract: Any, name: str) -> Any:
-    """An entrypoint that loads ``contract``'s request, runs the use case ``name``
-    with the clock's ``now`` and the ports, and dumps the response."""
-    use_case = getattr(usecases, name)
-
-    def method(self: Any, request: Request) -> Any:
-        return use_case(self.uow, request, self.clock.now(), self.deps())
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = (use_case.__doc__ or "").split("\n")[0]
-    return implements(contract)(method)
+    """The entrypoint of the use case ``name`` (``use_case_entrypoint``)."""
+    return use_case_entrypoint(contract, getattr(usecases, name))
 
 
 class LelangService:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.blobstore import BlobStore, sniff_type
-from services.common.errors import NotFound
+from services.common.blobstore import BlobStore
 from services.common.providers import SharedProvider
 from services.registrasi.hashing import Argon2Hasher, bounded_offload, hashing_slots
 from services.registrasi.usecases import AuthConfig
@@ -59,15 +58,7 @@ class BlobIndex:
         self.store = store
 
     def describe(self, sha256: str) -> tuple[int, str | None] | None:
-        try:
-            path = self.store.path_for(sha256)
-        except NotFound:
-            return None
-        if not path.is_file():
-            return None
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        return path.stat().st_size, sniff_type(head)
+        return self.store.describe(sha256)
 
 
 class BlobsProvider(SharedProvider):

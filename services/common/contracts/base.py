@@ -32,6 +32,29 @@ IDEMPOTENCY_KEY = fields.String(
 )
 
 
+def id_field(required: bool = True) -> fields.String:
+    """An object id in a request (a new field instance per use)."""
+    if required:
+        return fields.String(required=True, validate=validate.Length(min=1, max=64))
+    return fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=64))
+
+
+def text(max_len: int, required: bool = True, min_len: int = 1) -> fields.String:
+    """A text field of ``min_len``..``max_len`` characters (optional: may be None)."""
+    kwargs = {"validate": validate.Length(min=min_len, max=max_len)}
+    if required:
+        return fields.String(required=True, **kwargs)
+    return fields.String(load_default=None, allow_none=True, **kwargs)
+
+
+class PageSchema(Schema):
+    """``page`` (from 1) and ``per_page`` (1-100) of a paged list request."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
 class EnvelopeSchema(Schema):
     event_id = fields.UUID(required=True)
     event_type = fields.String(required=True)

@@ -15,7 +15,14 @@ import enum
 from marshmallow import Schema, fields, validate
 
 from services.common.auth import ActorSchema
-from services.common.contracts.base import IDEMPOTENCY_KEY, EventContract, RpcContract
+from services.common.contracts.base import (
+    IDEMPOTENCY_KEY,
+    EventContract,
+    PageSchema,
+    RpcContract,
+    id_field,
+    text,
+)
 
 SERVICE = "lelang"
 
@@ -84,32 +91,13 @@ ACTOR = fields.Nested(ActorSchema, required=True)
 RUPIAH = dict(as_string=True, places=2, validate=validate.Range(min=0))
 
 
-def id_field(required: bool = True) -> fields.String:
-    if required:
-        return fields.String(required=True, validate=validate.Length(min=1, max=64))
-    return fields.String(load_default=None, allow_none=True,
-                         validate=validate.Length(min=1, max=64))
-
-
 def rupiah(required: bool = True) -> fields.Decimal:
     if required:
         return fields.Decimal(required=True, **RUPIAH)
     return fields.Decimal(load_default=None, allow_none=True, **RUPIAH)
 
 
-def text(max_len: int, required: bool = True, min_len: int = 1) -> fields.String:
-    kwargs = {"validate": validate.Length(min=min_len, max=max_len)}
-    if required:
-        return fields.String(required=True, **kwargs)
-    return fields.String(load_default=None, allow_none=True, **kwargs)
-
-
 # ------------------------------------------------------------------ shared shapes
-class PageSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
 def page_of(item: type[Schema]) -> type[Schema]:
     return type(f"{item.__name__.removesuffix('Schema')}PageSchema", (Schema,), {
         "items": fields.List(fields.Nested(item), required=True),

@@ -17,7 +17,14 @@ import enum
 from marshmallow import Schema, fields, validate
 
 from services.common.auth import ActorSchema
-from services.common.contracts.base import IDEMPOTENCY_KEY, EventContract, RpcContract
+from services.common.contracts.base import (
+    IDEMPOTENCY_KEY,
+    EventContract,
+    PageSchema,
+    RpcContract,
+    id_field,
+    text,
+)
 
 SERVICE = "pengaduan"
 
@@ -72,30 +79,11 @@ TIM_PENGARAH = "tim_pengarah"
 ACTOR = fields.Nested(ActorSchema, required=True)
 
 
-def id_field(required: bool = True) -> fields.String:
-    if required:
-        return fields.String(required=True, validate=validate.Length(min=1, max=64))
-    return fields.String(load_default=None, allow_none=True,
-                         validate=validate.Length(min=1, max=64))
-
-
-def text(max_len: int, required: bool = True, min_len: int = 1) -> fields.String:
-    kwargs = {"validate": validate.Length(min=min_len, max=max_len)}
-    if required:
-        return fields.String(required=True, **kwargs)
-    return fields.String(load_default=None, allow_none=True, **kwargs)
-
-
 def optional(field_cls: type, *args, **kwargs):  # type: ignore[no-untyped-def]
     return field_cls(*args, load_default=None, allow_none=True, **kwargs)
 
 
 # ------------------------------------------------------------------ shared shapes
-class PageSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
 def page_of(item: type[Schema]) -> type[Schema]:
     return type(f"{item.__name__.removesuffix('Schema')}PageSchema", (Schema,), {
         "items": fields.List(fields.Nested(item), required=True),
