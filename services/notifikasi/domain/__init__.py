@@ -1,0 +1,1 @@
+"""Pure domain of notifikasi: stdlib only (import-linter checks it)."""
