@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -278,5 +278,3 @@ def load_demo_lelang(uow_factory: Any, settings: Any,
         demo.lelang(*entry)
     return demo.lines
 
-
-__all__ = ["datetime", "load_demo_lelang"]

@@ -81,9 +81,6 @@ class Blobs:
     def open(self, sha256: str) -> BinaryIO:
         return self.store.open(sha256)
 
-    def put_plain(self, stream: BinaryIO) -> BlobRef:
-        return self.store.put(stream, max_bytes=1 << 40, allowed=None)
-
     def open_sealed(self, sha256: str, private: bytes) -> BlobRef:
         """Decrypt a sealed blob into the store (the opening); SealError if it
         will not open."""

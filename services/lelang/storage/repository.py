@@ -203,12 +203,11 @@ class LelangRepository:
             query = query.where(LelangRow.lelang_id.in_(only_ids or {""}))
         else:
             query = query.where(LelangRow.status != str(StatusLelang.DRAFT))
-        for name in ("agency_id", "metode", "kategori", "status", "tahapan",
-                     "tahun_anggaran"):
+        for name in ("agency_id", "metode", "kategori", "status", "tahapan"):
             if f.get(name):
-                query = query.where(getattr(LelangRow, name) == str(f[name])
-                                    if name != "tahun_anggaran"
-                                    else LelangRow.tahun_anggaran == f[name])
+                query = query.where(getattr(LelangRow, name) == str(f[name]))
+        if f.get("tahun_anggaran"):
+            query = query.where(LelangRow.tahun_anggaran == f["tahun_anggaran"])
         if f.get("q"):
             like = f"%{f['q']}%"
             query = query.where(or_(LelangRow.nama.ilike(like),

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Protocol
 from services.common.auth import Actor, Role
 from services.common.contracts import lelang as contracts
 from services.common.errors import (
+    BadRequest,
     Forbidden,
     InvalidTransition,
     NotFound,
@@ -73,8 +74,9 @@ class Blobs(Protocol):
     def describe(self, sha256: str) -> tuple[int, str | None] | None: ...
     def head(self, sha256: str, n: int) -> bytes: ...
     def open(self, sha256: str) -> BinaryIO: ...
-    def put_plain(self, stream: BinaryIO) -> Any:
-        """Store an opened (decrypted) file; returns a ``BlobRef``."""
+    def open_many(self, shas: list[str], private: bytes) -> list[Any]:
+        """Decrypt each sealed blob into the store (the opening): a ``BlobRef``, or
+        the ``SealError`` of a file that will not open."""
 
 
 class Registrasi(Protocol):
@@ -294,7 +296,5 @@ def check_dokumen(deps: Deps, refs: list[dict[str, Any]]) -> None:
     for ref in refs:
         described = deps.blobs.describe(ref["sha256"])
         if described is None or described[0] != int(ref["size"]):
-            from services.common.errors import BadRequest
-
             raise BadRequest("DOKUMEN_NOT_UPLOADED", "document not in the store",
                              {"sha256": ref["sha256"]})

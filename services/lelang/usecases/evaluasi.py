@@ -15,7 +15,7 @@ from typing import Any
 
 from services.common.auth import Role
 from services.common.contracts import lelang as contracts
-from services.common.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.common.errors import BadRequest, Conflict, Forbidden
 from services.lelang.domain import LelangAction, Sampul, TahapanLelang
 from services.lelang.storage.models import EvaluasiRow
 from services.lelang.storage.repository import set_hasil
@@ -27,7 +27,6 @@ from .common import (
     emit,
     is_pa,
     is_party,
-    is_pokja,
     load_visible,
     log,
     money,
@@ -158,10 +157,11 @@ def announce_hasil(uow: Any, request: dict[str, Any], now: datetime,
         if hasil.get("pemenang_diumumkan"):
             raise Conflict("HASIL_ALREADY_ANNOUNCED", "announced already")
         set_hasil(row, "pemenang_diumumkan", now.isoformat())
+        results = hasil_view(uow, lelang, row)
         emit(uow, contracts.PEMENANG_ANNOUNCED, row, now, actor,
              paket_id=row.paket_id, nilai_hps=money(row.nilai_hps),
-             pemenang=pemenang_view(uow, lelang, row),
-             hasil_evaluasi=hasil_view(uow, lelang, row),
+             pemenang=pemenang_view(uow, lelang, row, results),
+             hasil_evaluasi=results,
              jumlah_penawaran=sum(1 for p in uow.lelang.penawaran(
                  row.lelang_id, first_sampul(lelang)) if p.status != "ditarik"),
              peserta_ids=peserta_ids(uow, row))
@@ -220,8 +220,6 @@ def decide_pemenang(uow: Any, request: dict[str, Any], now: datetime,
             raise Conflict("PEMENANG_NOT_BEST_RANKED",
                            "the winner and reserves follow the ranking",
                            {"peringkat": ranked[:3]})
-    if not uow.lelang.get_peserta(row.lelang_id, expected[0]):  # pragma: no cover
-        raise NotFound("PESERTA_NOT_FOUND", "not a peserta")
     set_hasil(row, "pemenang", {"pemenang": expected[0], "cadangan_1": expected[1],
                                 "cadangan_2": expected[2],
                                 "ditetapkan_oleh": actor.user_id,
@@ -231,5 +229,3 @@ def decide_pemenang(uow: Any, request: dict[str, Any], now: datetime,
     uow.commit()
     return lelang_view(uow, lelang, row, actor, now)
 
-
-__all__ = ["is_pokja"]

@@ -12,7 +12,7 @@ case that acts on a lelang, so no action ever sees a lelang behind its clock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -20,26 +20,29 @@ from services.common.auth import Actor, Role
 from services.common.contracts import lelang as contracts
 from services.common.errors import BadRequest, Conflict, Forbidden, InvalidTransition
 from services.lelang.domain import (
+    WITA,
     Lelang,
-    MetodeLelang,
     Sampul,
     StatusLelang,
     TahapanLelang,
     apply_next_due,
+    due_transitions,
     kurang_lulus_kualifikasi,
     kurang_penawaran,
     lulus_file_1,
-    ruleset_for,
 )
 from services.lelang.storage.models import KunciLelangRow, LelangRow
-from services.lelang.storage.repository import copy_to_row, set_hasil
+from services.lelang.storage.repository import copy_to_row, set_hasil, to_domain
 
 from .common import (
     Deps,
+    check_dokumen,
+    dokumen_json,
     emit,
+    is_auditor,
     is_pa,
-    is_party,
     is_pokja,
+    is_ppk,
     jadwal_view,
     load,
     load_visible,
@@ -130,18 +133,13 @@ ON_ENTER: dict[TahapanLelang, Callable[..., None]] = {
 def advance(uow: Any, lelang: Lelang, row: LelangRow, now: datetime) -> int:
     """Enter every due stage in order (entry rules first); returns how many."""
     entered = 0
-    while lelang.status in (S.DIUMUMKAN, S.BERJALAN):
-        upcoming = lelang._not_entered()
-        if not upcoming or upcoming[0].mulai > now:
-            break
-        rule = ON_ENTER.get(upcoming[0].tahapan)
+    while due := due_transitions(lelang, now):  # nothing once halted or ended
+        rule = ON_ENTER.get(due[0].tahapan)
         if rule is not None:
             rule(uow, lelang, row, now)
             if lelang.status is S.GAGAL:
                 break
         transition = apply_next_due(lelang, now)
-        if transition is None:  # pragma: no cover - guarded above
-            break
         entered += 1
         copy_to_row(lelang, row, now)
         entry = next(e for e in lelang.jadwal if e.tahapan == transition.tahapan)
@@ -155,7 +153,7 @@ def advance_due(uow: Any, now: datetime, deps: Deps, limit: int = 50) -> int:
     """The timer: move every due lelang (rows other replicas hold are skipped)."""
     moved = 0
     for row in uow.lelang.due(now, limit):
-        lelang = load_for_row(row)
+        lelang = to_domain(row)
         moved += advance(uow, lelang, row, now)
     uow.commit()
     return moved
@@ -164,22 +162,11 @@ def advance_due(uow: Any, now: datetime, deps: Deps, limit: int = 50) -> int:
 def business_figures(uow: Any, now: datetime) -> dict[str, Any]:
     """Counts for the operators' dashboard (no ids): lelang by status, running
     lelang by stage, bids received since 00:00 WITA, peserta registrations."""
-    from datetime import datetime as dt
-    from datetime import time as t
-
-    from services.lelang.domain import WITA
-
-    midnight = dt.combine(now.astimezone(WITA).date(), t(0), tzinfo=WITA)
+    midnight = datetime.combine(now.astimezone(WITA).date(), time(0), tzinfo=WITA)
     try:
         return uow.lelang.figures(midnight)
     finally:
         uow.rollback()
-
-
-def load_for_row(row: LelangRow) -> Lelang:
-    from services.lelang.storage.repository import to_domain
-
-    return to_domain(row)
 
 
 def load_current(uow: Any, lelang_id: str, now: datetime,
@@ -222,8 +209,6 @@ def create_lelang(uow: Any, request: dict[str, Any], now: datetime,
             paket.nilai_hps), kategori=paket.kategori, metode=request["metode"],
         metode_evaluasi=request["metode_evaluasi"],
         jadwal=_jadwal(request.get("jadwal") or []), now=now)
-    from .common import check_dokumen, dokumen_json
-
     check_dokumen(deps, request.get("dokumen") or [])
     row = LelangRow(
         lelang_id=lelang_id, kode=_kode(now, lelang_id), paket_id=paket.paket_id,
@@ -354,7 +339,7 @@ def list_lelang(uow: Any, request: dict[str, Any], now: datetime,
     rows, total = uow.lelang.list_lelang(request, only_ids=only)
     items = []
     for row in rows:
-        lelang = load_for_row(row)
+        lelang = to_domain(row)
         items.append(summary_view(uow, lelang, row, now))
     return page(items, total, request)
 
@@ -365,8 +350,6 @@ def list_lelang_log(uow: Any, request: dict[str, Any], now: datetime,
     Pokja and PPK see it too). Bid content never is in it, only hashes."""
     actor = require_user(request["actor"])
     _, row = load(uow, request["lelang_id"])
-    from .common import is_auditor, is_ppk
-
     if not (is_auditor(actor) or is_pokja(actor, row) or is_ppk(actor, row)):
         raise Forbidden("AUDIT_READERS_ONLY", "the log is for Auditors and the "
                         "lelang's Pokja and PPK")
@@ -378,8 +361,6 @@ def list_lelang_log(uow: Any, request: dict[str, Any], now: datetime,
 # ------------------------------------------------------------------ sanggah banding
 def _require_pokja_or_ppk(actor: Actor | None, row: LelangRow) -> Actor:
     actor = require_user(actor)
-    from .common import is_ppk
-
     if not (is_pokja(actor, row) or is_ppk(actor, row)):
         raise Forbidden("NOT_POKJA_OF_LELANG", "only its Pokja or PPK")
     return require_writer(actor, Role.POKJA, Role.PPK)
@@ -454,8 +435,3 @@ def decide_sanggah_banding(uow: Any, request: dict[str, Any], now: datetime,
     return lelang_view(uow, lelang, row, actor, now)
 
 
-def ruleset_today(now: datetime) -> str:
-    return ruleset_for(now).code
-
-
-__all__ = ["MetodeLelang", "is_party"]

@@ -18,7 +18,13 @@ from typing import Any
 
 from services.common.auth import Actor, Role
 from services.common.contracts import lelang as contracts
-from services.common.errors import BadRequest, Forbidden, NotFound
+from services.common.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+)
 from services.lelang.storage.models import AmbangBatasRow, PaketRow, RupRow
 
 from .common import (
@@ -235,8 +241,6 @@ def assign_pokja(uow: Any, request: dict[str, Any], now: datetime,
     if not (own_ppk or agency_admin):
         raise Forbidden("NOT_PPK_OF_PAKET", "only the paket's PPK or Admin Agency")
     if row.status == str(contracts.StatusPaket.DILELANG):
-        from services.common.errors import Conflict
-
         raise Conflict("PAKET_ALREADY_TENDERED", "the paket has a lelang already")
     ids = list(dict.fromkeys(request["pokja_ids"]))
     if row.ppk_id in ids:
@@ -281,8 +285,6 @@ def list_paket(uow: Any, request: dict[str, Any], now: datetime, deps: Deps) -> 
     ``di_bawah_ambang=true`` is the Pasal 22(1) report."""
     actor = request["actor"]
     if actor is None or actor.is_anonymous:
-        from services.common.errors import Unauthenticated
-
         raise Unauthenticated("AUTHENTICATION_REQUIRED", "log in first")
     agency = request.get("agency_id")
     mine = None

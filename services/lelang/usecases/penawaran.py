@@ -21,6 +21,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from services.common import sealing
 from services.common.auth import Actor
 from services.common.contracts import lelang as contracts
@@ -33,7 +35,6 @@ from .common import (
     Deps,
     emit,
     is_party,
-    is_pokja,
     load,
     load_visible,
     log,
@@ -144,12 +145,8 @@ def submit_penawaran(uow: Any, request: dict[str, Any], now: datetime,
     p.harga_sealed, p.diterima_pada = harga_sealed, now
     try:
         uow.session.flush()
-    except Exception as exc:  # the same penyedia raced itself on a first upload
-        from sqlalchemy.exc import IntegrityError
-
-        if isinstance(exc, IntegrityError):
-            raise Conflict("PENAWARAN_CONCURRENT_UPLOAD", "retry the upload") from exc
-        raise
+    except IntegrityError as exc:  # the same penyedia raced itself on a first upload
+        raise Conflict("PENAWARAN_CONCURRENT_UPLOAD", "retry the upload") from exc
     receipt = _receipt(uow, deps, p, now)
     emit(uow, contracts.PENAWARAN_SUBMITTED, row, now, actor,
          penawaran_id=p.penawaran_id, penyedia_id=p.penyedia_id,
@@ -310,5 +307,3 @@ def list_penawaran(uow: Any, request: dict[str, Any], now: datetime,
             row.lelang_id, sampul) if p.status != "ditarik"]
     return out
 
-
-__all__ = ["is_pokja"]

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.common.auth import Actor, Role
+from services.common.auth import Actor
 from services.common.contracts import lelang as contracts
 from services.common.errors import Conflict, Forbidden, InvalidTransition, NotFound
-from services.lelang.domain import LelangAction, StatusLelang
+from services.lelang.domain import LelangAction
 from services.lelang.storage.models import PertanyaanRow, PesertaRow
 from services.lelang.storage.repository import set_hasil
 
@@ -29,7 +29,6 @@ from .common import (
     emit,
     is_party,
     is_pokja,
-    load,
     load_visible,
     log,
     new_id,
@@ -282,5 +281,3 @@ def announce_kualifikasi(uow: Any, lelang: Any, row: Any, actor: Actor,
          lulus=lulus, tidak_lulus=[p.penyedia_id for p in peserta
                                    if p.penyedia_id not in lulus])
 
-
-__all__ = ["Role", "StatusLelang", "load"]

@@ -13,10 +13,17 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from services.common.contracts import lelang as contracts
-from services.common.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.common.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+)
 from services.lelang.domain import WITA, LelangAction, TahapanLelang
 from services.lelang.storage.models import SanggahRow
 from services.lelang.storage.repository import set_hasil
@@ -34,6 +41,7 @@ from .common import (
     require_penyedia,
     require_pokja,
     require_ppk,
+    save,
 )
 from .lelang import load_current
 from .peserta import require_eligible, require_peserta, require_reader
@@ -112,8 +120,6 @@ def answer_sanggah(uow: Any, request: dict[str, Any], now: datetime,
         require_action(lelang, A.ANSWER_SANGGAH, now)  # raises the status error
     deadline = answer_deadline(deps, lelang, s)
     if now >= deadline:
-        from services.common.errors import InvalidTransition
-
         raise InvalidTransition("SANGGAH_ANSWER_DEADLINE_PASSED",
                                 "the answer deadline has passed",
                                 {"deadline": deadline.isoformat()})
@@ -191,8 +197,6 @@ def sign_kontrak(uow: Any, request: dict[str, Any], now: datetime,
     sppbj = hasil.get("sppbj")
     if not sppbj:
         raise Conflict("SPPBJ_REQUIRED", "issue the SPPBJ first")
-    from decimal import Decimal
-
     if request["nilai"] > Decimal(sppbj["nilai"]):
         raise BadRequest("KONTRAK_NILAI_EXCEEDS", "the kontrak value exceeds the "
                          "winning price", {"nilai_sppbj": sppbj["nilai"]})
@@ -205,8 +209,6 @@ def sign_kontrak(uow: Any, request: dict[str, Any], now: datetime,
         "dokumen": dokumen and dokumen_json(dokumen, now),
         "ditandatangani_pada": now.isoformat()})
     lelang.selesaikan(now)
-    from .common import save
-
     save(uow, lelang, row, now)
     emit(uow, contracts.KONTRAK_SIGNED, row, now, actor, paket_id=row.paket_id,
          nomor=request["nomor"], tanggal=request["tanggal"],

@@ -48,13 +48,18 @@ def harga_map(uow: Any, row: LelangRow) -> dict[str, Decimal]:
             if p.sampul in PRICED and p.harga is not None}
 
 
-def hasil_peserta(uow: Any, row: LelangRow) -> list[HasilPeserta]:
+def hasil_peserta(uow: Any, row: LelangRow,
+                  evaluasi: list[Any] | None = None) -> list[HasilPeserta]:
+    """Each evaluated bidder's results with its opened price (HPS ceiling
+    applied); ``evaluasi``: the rows when the caller has them already."""
+    if evaluasi is None:
+        evaluasi = uow.lelang.evaluasi(row.lelang_id)
     harga = harga_map(uow, row)
     hps = Decimal(row.nilai_hps)
     return [checked_price(HasilPeserta(
         e.penyedia_id, harga.get(e.penyedia_id), money(e.harga_terkoreksi),
         e.lulus_administrasi, e.lulus_teknis, money(e.skor_teknis), e.lulus_harga,
-        e.lulus_kualifikasi), hps) for e in uow.lelang.evaluasi(row.lelang_id)]
+        e.lulus_kualifikasi), hps) for e in evaluasi]
 
 
 def need_kualifikasi(lelang: Lelang) -> bool:
@@ -63,19 +68,25 @@ def need_kualifikasi(lelang: Lelang) -> bool:
     return not lelang.definition.prakualifikasi
 
 
-def ranking(uow: Any, lelang: Lelang, row: LelangRow) -> list[HasilPeserta]:
-    return peringkat(hasil_peserta(uow, row), lelang.metode_evaluasi,
+def ranking(uow: Any, lelang: Lelang, row: LelangRow,
+            items: list[HasilPeserta] | None = None) -> list[HasilPeserta]:
+    if items is None:
+        items = hasil_peserta(uow, row)
+    return peringkat(items, lelang.metode_evaluasi,
                      need_kualifikasi=need_kualifikasi(lelang))
 
 
 def hasil_view(uow: Any, lelang: Lelang, row: LelangRow) -> list[dict[str, Any]]:
     peserta = {p.penyedia_id: p for p in uow.lelang.peserta(row.lelang_id)}
-    evaluasi = {e.penyedia_id: e for e in uow.lelang.evaluasi(row.lelang_id)}
-    ranks = {h.penyedia_id: i + 1 for i, h in enumerate(ranking(uow, lelang, row))}
+    evaluasi = uow.lelang.evaluasi(row.lelang_id)
+    alasan = {e.penyedia_id: e.alasan for e in evaluasi}
+    items = hasil_peserta(uow, row, evaluasi)
+    ranks = {h.penyedia_id: i + 1
+             for i, h in enumerate(ranking(uow, lelang, row, items))}
     ruleset = lelang.ruleset
     out = []
-    for item in hasil_peserta(uow, row):
-        p, e = peserta.get(item.penyedia_id), evaluasi[item.penyedia_id]
+    for item in items:
+        p = peserta.get(item.penyedia_id)
         out.append({
             "penyedia_id": item.penyedia_id, "nama": p.nama if p else "",
             "npwp": p.npwp if p else None,
@@ -87,24 +98,28 @@ def hasil_view(uow: Any, lelang: Lelang, row: LelangRow) -> list[dict[str, Any]]
             "lulus_kualifikasi": item.lulus_kualifikasi,
             "di_bawah_80_persen_hps": under_threshold(item, lelang.nilai_hps, ruleset)
             if ruleset and item.harga is not None else None,
-            "peringkat": ranks.get(item.penyedia_id), "alasan": e.alasan,
+            "peringkat": ranks.get(item.penyedia_id),
+            "alasan": alasan[item.penyedia_id],
         })
     return sorted(out, key=lambda h: (h["peringkat"] is None, h["peringkat"] or 0,
                                       h["penyedia_id"]))
 
 
-def pemenang_view(uow: Any, lelang: Lelang, row: LelangRow) -> list[dict[str, Any]]:
+def pemenang_view(uow: Any, lelang: Lelang, row: LelangRow,
+                  hasil: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The winner and reserves; ``hasil``: ``hasil_view`` when already made."""
     decided = (row.hasil or {}).get("pemenang")
     if not decided:
         return []
     peserta = {p.penyedia_id: p for p in uow.lelang.peserta(row.lelang_id)}
-    hasil = {h["penyedia_id"]: h for h in hasil_view(uow, lelang, row)}
+    by_id = {h["penyedia_id"]: h for h in (
+        hasil if hasil is not None else hasil_view(uow, lelang, row))}
     out = []
     for rank, key in enumerate(("pemenang", "cadangan_1", "cadangan_2"), start=1):
         pid = decided.get(key)
         if not pid:
             continue
-        p, h = peserta.get(pid), hasil.get(pid, {})
+        p, h = peserta.get(pid), by_id.get(pid, {})
         out.append({"penyedia_id": pid, "nama": p.nama if p else "",
                     "npwp": p and p.npwp, "alamat": p and p.alamat,
                     "harga_penawaran": h.get("harga_penawaran"),
@@ -142,6 +157,10 @@ def lelang_view(uow: Any, lelang: Lelang, row: LelangRow, actor: Actor | None,
     if opened:
         jumlah_penawaran = sum(1 for p in uow.lelang.penawaran(
             row.lelang_id, first_sampul(lelang)) if p.status != "ditarik")
+    show_hasil = announced or (party and bool(opened))
+    show_pemenang = announced or party
+    hasil_rows = hasil_view(uow, lelang, row) if show_hasil or (
+        show_pemenang and hasil.get("pemenang")) else []
     kontrak = _record(hasil.get("kontrak"), "tanggal", money_keys=("nilai",),
                       times=("ditandatangani_pada",))
     if kontrak and kontrak.get("dokumen"):
@@ -166,9 +185,9 @@ def lelang_view(uow: Any, lelang: Lelang, row: LelangRow, actor: Actor | None,
         "dokumen": [dokumen_view(d) for d in row.dokumen or []],
         "jumlah_peserta": uow.lelang.count_peserta(row.lelang_id),
         "jumlah_penawaran": jumlah_penawaran,
-        "pemenang": pemenang_view(uow, lelang, row) if announced or party else [],
-        "hasil_evaluasi": hasil_view(uow, lelang, row) if announced or (
-            party and opened) else [],
+        "pemenang": pemenang_view(uow, lelang, row, hasil_rows)
+        if show_pemenang else [],
+        "hasil_evaluasi": hasil_rows if show_hasil else [],
         "sanggah_banding": _record(hasil.get("sanggah_banding"), "diajukan_pada",
                                    money_keys=("jaminan_nilai", "jaminan_minimum"),
                                    times=("dicatat_pada",)),
