@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, send_file
 from marshmallow import Schema
 
-from gateway.context import ctx
 from gateway.routes._common import API_PREFIX, ApiBlueprint, authenticated, errors
-from gateway.routes.penyedia import EXTENSIONS, clean_filename
 from gateway.schemas.common import doc
 from gateway.schemas.lelang_fields import DokumenRefSchema
 from gateway.schemas.penyedia import FileField
-from services.common.errors import BadRequest
+from gateway.uploads import store_upload
 
 blp = ApiBlueprint("dokumen", __name__, url_prefix=API_PREFIX,
                    description="Document upload for the lelang process")
@@ -46,20 +43,4 @@ def upload_dokumen(form: dict[str, Any]) -> Any:
 
 def store_dokumen(part: Any, field: str = "file") -> dict[str, Any]:
     """Store one PDF/JPEG/PNG upload; its reference (sha256, filename, type, size)."""
-    filename = clean_filename(part.filename or "")
-    try:
-        ref = ctx().blobs.put(part.stream, max_bytes=ctx().settings.upload_max_bytes)
-    except BadRequest as exc:
-        raise type(exc)(exc.code, exc.message, {
-            **exc.details, "field": field, "filename": filename}) from exc
-    return {"sha256": ref.sha256, "size": ref.size, "content_type": ref.content_type,
-            "filename": filename or f"dokumen{EXTENSIONS[ref.content_type]}"}
-
-
-def send_dokumen(ref: dict[str, Any]) -> Response:
-    """Send a stored document as an attachment with its own name; never cached."""
-    response = send_file(ctx().blobs.open(ref["sha256"]), mimetype=ref["content_type"],
-                         as_attachment=True, download_name=ref["filename"],
-                         etag=ref["sha256"], conditional=True, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return store_upload(part, field, "dokumen")

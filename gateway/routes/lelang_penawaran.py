@@ -41,10 +41,8 @@ from gateway.routes._common import (
     idempotent,
     without_none,
 )
-from gateway.routes.dokumen import send_dokumen
 from gateway.routes.lelang import change
 from gateway.routes.lelang_common import ACTION_ERRORS, READ_ERRORS
-from gateway.routes.penyedia import SHA256_RE, clean_filename
 from gateway.schemas.lelang_proses import (
     PembukaanPublicSchema,
     PenawaranCreateSchema,
@@ -53,6 +51,7 @@ from gateway.schemas.lelang_proses import (
     PenawaranPublicSchema,
     TandaTerimaPublicSchema,
 )
+from gateway.uploads import SHA256_RE, clean_filename, send_dokumen
 from services.common import sealing
 from services.common.auth import Actor
 from services.common.blobstore import BlobRef

@@ -14,10 +14,8 @@ from gateway.routes._common import (
     errors,
     idempotent,
 )
-from gateway.routes.dokumen import send_dokumen
 from gateway.routes.lelang import change
 from gateway.routes.lelang_common import ACTION_ERRORS, READ_ERRORS
-from gateway.routes.penyedia import SHA256_RE
 from gateway.schemas.lelang import LelangPublicSchema
 from gateway.schemas.lelang_proses import (
     AdendumCreateSchema,
@@ -28,6 +26,7 @@ from gateway.schemas.lelang_proses import (
     PertanyaanPublicSchema,
     PesertaPublicSchema,
 )
+from gateway.uploads import SHA256_RE, send_dokumen
 from services.common.contracts.lelang import (
     ANSWER_PERTANYAAN,
     ASK_PERTANYAAN,

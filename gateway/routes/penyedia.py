@@ -8,16 +8,11 @@ only references (sha256, size, type, name) travel to registrasi.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from pathlib import PurePosixPath
 from typing import Any
 
-from flask import send_file
 from werkzeug.datastructures import FileStorage
 
 from gateway.auth import client_ip, current_actor
-from gateway.context import ctx
 from gateway.routes._common import (
     API_PREFIX,
     ApiBlueprint,
@@ -35,6 +30,7 @@ from gateway.schemas.penyedia import (
     PenyediaRegisteredSchema,
     PenyediaResubmitSchema,
 )
+from gateway.uploads import SHA256_RE, send_dokumen, store_upload
 from services.common.auth import Actor
 from services.common.contracts.registrasi import (
     GET_DOKUMEN,
@@ -44,13 +40,11 @@ from services.common.contracts.registrasi import (
     RESUBMIT_PENYEDIA,
     JenisDokumen,
 )
-from services.common.errors import BadRequest, NotFound
+from services.common.errors import NotFound
 
 blp = ApiBlueprint("penyedia", __name__, url_prefix=API_PREFIX,
                    description="Penyedia registration, queries and documents")
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
 @blp.route("/penyedia", methods=["POST"])
@@ -132,37 +126,13 @@ def get_dokumen(penyedia_id: str, sha256: str) -> Any:
         raise NotFound("DOKUMEN_NOT_FOUND", "document not found")
     ref = call(GET_DOKUMEN, {"actor": current_actor(), "penyedia_id": penyedia_id,
                              "sha256": sha256})
-    response = send_file(ctx().blobs.open(ref["sha256"]), mimetype=ref["content_type"],
-                         as_attachment=True, download_name=ref["filename"],
-                         etag=ref["sha256"], conditional=True, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_dokumen(ref)
 
 
 # --------------------------------------------------------------------------- uploads
 def store_uploads(files: list[tuple[JenisDokumen, FileStorage]]
                   ) -> list[dict[str, Any]]:
     """Check and store every file; returns the references for the RPC request."""
-    settings = ctx().settings
-    refs = []
-    for jenis, part in files:
-        field = f"dokumen_{jenis.value}"
-        filename = clean_filename(part.filename or "")
-        try:
-            ref = ctx().blobs.put(part.stream, max_bytes=settings.upload_max_bytes)
-        except BadRequest as exc:
-            raise type(exc)(exc.code, exc.message, {
-                **exc.details, "field": field, "filename": filename}) from exc
-        refs.append({
-            "jenis": jenis, "sha256": ref.sha256, "size": ref.size,
-            "content_type": ref.content_type,
-            "filename": filename or f"{jenis.value}{EXTENSIONS[ref.content_type]}",
-        })
-    return refs
-
-
-def clean_filename(name: str) -> str:
-    """The file's own name: no directories, no control characters, at most 200."""
-    base = PurePosixPath(name.replace("\\", "/")).name
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return base[:200]
+    return [{"jenis": jenis, **store_upload(part, f"dokumen_{jenis.value}",
+                                            jenis.value)}
+            for jenis, part in files]
