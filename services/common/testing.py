@@ -101,6 +101,32 @@ def frozen_now() -> datetime:
     return datetime(2012, 9, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 WITA
 
 
+def table_names(url: str) -> set[str]:
+    """The tables of the database at ``url``."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def migrations_round_trip(service: str, url: str, metadata: Any) -> None:
+    """Upgrade, ``alembic check`` (models == migrations), downgrade to base and up
+    again: a service's migrations test on PostgreSQL and on SQLite."""
+    from services.common import migrations
+
+    migrations.upgrade(service, url)
+    assert set(metadata.tables) <= table_names(url)
+    migrations.check(service, url)  # raises if autogenerate finds a difference
+    migrations.downgrade(service, url, "base")
+    assert table_names(url) <= {"alembic_version"}
+    migrations.upgrade(service, url)
+    migrations.check(service, url)
+
+
 class RecordingOutbox:
     """Fake outbox for use-case tests: validates payloads like the real one."""
 
