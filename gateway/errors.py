@@ -307,6 +307,10 @@ MESSAGES: dict[str, str] = {
     "TUJUAN_REQUIRED": "Sebutkan kepada siapa pengaduan diteruskan.",
     "PENYIMPANGAN_NOT_FOUND": "Laporan penyimpangan tidak ditemukan.",
     "PENERIMA_NOT_FOUND": "Penerima laporan penyimpangan tidak ditemukan.",
+    # notifikasi
+    "NOTIFIKASI_NOTHING_TO_MARK": "Sebutkan notifikasi yang ditandai, atau semua.",
+    "PENGIRIMAN_NOTHING_TO_RETRY": "Sebutkan pengiriman yang diulang, atau semua "
+                                   "yang gagal.",
     "PENGIRIMAN_ALREADY_DELIVERED": "Laporan sudah terkirim kepada penerima ini.",
     "PENGIRIMAN_TRANSITION_NOT_ALLOWED": "Status pengiriman laporan tidak dapat "
                                          "diubah.",

@@ -10,6 +10,8 @@
     lpse verify-audit            check the hash chain of registrasi's audit trail
     lpse audit-head              print the audit head (a checkpoint to keep elsewhere)
     lpse dlq list|replay         inspect / replay dead-lettered events
+    lpse notifikasi list|retry   e-mail deliveries and their state; requeue failed ones
+    lpse mail-catcher            a local SMTP server keeping mail as .eml (development)
 
 Each command is implemented next to what it works on; this module only dispatches.
 """
@@ -24,7 +26,7 @@ import warnings
 # command line is not the place for it
 warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
-SERVICES = ("registrasi", "lelang", "pengaduan")
+SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi")
 
 
 def _run_service(args: argparse.Namespace) -> int:
@@ -87,11 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_topology)
     from services.common import dlq
     from services.lelang import cli as lelang_cli
+    from services.notifikasi import cli as notifikasi_cli
     from services.registrasi import cli as registrasi_cli
 
     dlq.add_commands(sub)
     registrasi_cli.add_commands(sub)
     lelang_cli.add_commands(sub)
+    notifikasi_cli.add_commands(sub)
     return parser
 
 

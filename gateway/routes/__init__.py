@@ -46,6 +46,7 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
         lelang_paket,
         lelang_penawaran,
         lelang_peserta,
+        notifikasi,
         pengaduan,
         penyedia,
         testclock,
@@ -64,7 +65,7 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
     blueprints = [health.blp, auth.blp, agency.blp, user.blp, penyedia.blp,
                   verifikasi.blp, audit.blp, dokumen.blp, lelang_paket.blp, lelang.blp,
                   lelang_peserta.blp, lelang_penawaran.blp, lelang_hasil.blp,
-                  pengaduan.blp]
+                  pengaduan.blp, notifikasi.blp]
     if settings.is_test:  # the test clock does not exist outside LPSE_ENV=test
         blueprints.append(testclock.blp)
     for blueprint in blueprints:

@@ -10,13 +10,17 @@ from gateway.context import ctx
 from gateway.metrics import metrics_response
 from gateway.routes._common import ApiBlueprint, errors
 from gateway.schemas.common import HealthSchema
-from services.common.contracts import lelang, pengaduan, registrasi
+from services.common.contracts import lelang, notifikasi, pengaduan, registrasi
 from services.common.errors import EprocError, Unavailable
 
 READY_TIMEOUT_SECONDS = 2.0
 #: the services the gateway needs, each asked for ``ping``
 SERVICES = {"registrasi": registrasi.PING, "lelang": lelang.PING,
             "pengaduan": pengaduan.PING}
+#: asked too and reported, but not needed to serve: without them only their own
+#: routes answer 503 (a gateway taken out of the load balancer because the inbox is
+#: down would take the whole site with it)
+OPTIONAL_SERVICES = {"notifikasi": notifikasi.PING}
 
 blp = ApiBlueprint("health", __name__, description="Process health and metrics")
 
@@ -39,7 +43,8 @@ def readyz() -> dict[str, Any]:
 
     RabbitMQ accepts a connection and every service (registrasi, lelang,
     pengaduan) answers `ping` within 2 seconds; otherwise 503 with
-    `details.checks` saying what failed. For readiness probes.
+    `details.checks` saying what failed. notifikasi is asked too and reported in
+    `checks`, but does not make the gateway unready. For readiness probes.
     """
     checks: dict[str, str] = {}
     try:
@@ -47,7 +52,7 @@ def readyz() -> dict[str, Any]:
         checks["rabbitmq"] = "ok"
     except EprocError as exc:
         checks["rabbitmq"] = str(exc.details.get("reason") or exc.code)
-    for name, ping in SERVICES.items():
+    for name, ping in {**SERVICES, **OPTIONAL_SERVICES}.items():
         if checks["rabbitmq"] != "ok":
             checks[name] = "skipped"
             continue
@@ -56,7 +61,8 @@ def readyz() -> dict[str, Any]:
             checks[name] = "ok"
         except EprocError as exc:
             checks[name] = str(exc.details.get("reason") or exc.code)
-    if any(value != "ok" for value in checks.values()):
+    if any(value != "ok" for name, value in checks.items()
+           if name not in OPTIONAL_SERVICES):
         raise Unavailable("SERVICE_UNAVAILABLE", "not ready", {"checks": checks})
     return {"status": "ok", "checks": checks}
 

@@ -94,6 +94,31 @@ class SettingsSchema(Schema):
         EMAIL_LIST, error="comma-separated e-mail addresses"))
     INSPEKTORAT_EMAILS = fields.String(load_default="", validate=validate.Regexp(
         EMAIL_LIST, error="comma-separated e-mail addresses"))
+    # notifikasi: the SMTP server mail goes through. SMTP_SECURITY is "none" (plain,
+    # e.g. a local mail catcher), "starttls" (upgrade on the submission port 587)
+    # or "tls" (implicit TLS, port 465); credentials only when both are given.
+    SMTP_HOST = fields.String(load_default="127.0.0.1")
+    SMTP_PORT = fields.Integer(load_default=1025, validate=validate.Range(1, 65535))
+    SMTP_SECURITY = fields.String(load_default="none", validate=validate.OneOf(
+        ["none", "starttls", "tls"]))
+    SMTP_USERNAME = fields.String(load_default=None, allow_none=True)
+    SMTP_PASSWORD = fields.String(load_default=None, allow_none=True)
+    # a CA bundle for a server with a private certificate; verification stays on
+    SMTP_CA_FILE = fields.String(load_default=None, allow_none=True)
+    SMTP_FROM = fields.String(load_default="LPSE Kabupaten Karangasem "
+                              "<noreply@lpse.karangasemkab.go.id>",
+                              validate=validate.Length(min=3, max=320))
+    SMTP_TIMEOUT_SECONDS = fields.Float(load_default=20.0,
+                                        validate=validate.Range(0.5, 300))
+    # a notice's e-mail is retried with exponential backoff and jitter
+    # (base * 2^(attempt-1), at most the max delay) and marked failed after the
+    # last attempt; operators requeue it with `lpse notifikasi retry`
+    NOTIFIKASI_MAX_ATTEMPTS = fields.Integer(load_default=8,
+                                             validate=validate.Range(1, 100))
+    NOTIFIKASI_RETRY_BASE_SECONDS = fields.Float(load_default=30.0,
+                                                 validate=validate.Range(0.01, 86400))
+    NOTIFIKASI_RETRY_MAX_SECONDS = fields.Float(load_default=3600.0,
+                                                validate=validate.Range(0.01, 604800))
     # lelang: wraps every envelope's private key (32 bytes, hex or base64)
     LELANG_MASTER_KEY = fields.String(load_default=None, allow_none=True)
     # test-only fault injection (refused outside LPSE_ENV=test)
@@ -158,6 +183,17 @@ class Settings:
     lpse_fault: str | None
     tim_pengarah_emails: str
     inspektorat_emails: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_ca_file: str | None
+    smtp_from: str
+    smtp_timeout_seconds: float
+    notifikasi_max_attempts: int
+    notifikasi_retry_base_seconds: float
+    notifikasi_retry_max_seconds: float
     service: str | None = field(default=None)
     #: per-service overrides from ``<SERVICE>_DATABASE_URL``
     #: (e.g. REGISTRASI_DATABASE_URL)

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -31,7 +32,7 @@ BIN = Path(sys.executable).parent
 MGMT = os.environ.get("RABBIT_MGMT_URL", "http://127.0.0.1:15672")
 MGMT_AUTH = ("guest", "guest")
 #: every service the stack runs, each with its own database
-SERVICES = ("registrasi", "lelang", "pengaduan")
+SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi")
 
 
 def free_port() -> int:
@@ -97,6 +98,14 @@ class Stack:
     admin_password: str
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: Path | None = None
+    #: where the stack's mail catcher (a real SMTP server) keeps what arrived
+    mail_dir: Path | None = None
+
+    def mails(self) -> list[Any]:
+        """Every e-mail the stack sent so far (parsed), oldest first."""
+        from services.notifikasi.mailcatcher import read_messages
+
+        return read_messages(self.mail_dir)
 
     def api(self, path: str) -> str:
         return f"{self.url}/api/v1{path}"
@@ -150,6 +159,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     db_names = {s: f"lpse_test_e2e_{suffix}_{s}" for s in SERVICES}
     db_urls = {svc: create_database(name) for svc, name in db_names.items()}
     admin_password = "Adm-" + secrets.token_urlsafe(12)
+    smtp_port = free_port()
     env = {
         **os.environ,
         "LPSE_ENV": "test",
@@ -159,6 +169,12 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "REGISTRASI_DATABASE_URL": db_urls["registrasi"],
         "LELANG_DATABASE_URL": db_urls["lelang"],
         "PENGADUAN_DATABASE_URL": db_urls["pengaduan"],
+        "NOTIFIKASI_DATABASE_URL": db_urls["notifikasi"],
+        # a real SMTP server on loopback (the mail catcher); retries come quickly
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "NOTIFIKASI_RETRY_BASE_SECONDS": "1",
+        "INSPEKTORAT_EMAILS": "inspektorat@karangasemkab.go.id",
         "VAR_DIR": str(tmp / "var"),
         "BLOB_DIR": str(tmp / "var" / "blobs"),
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
@@ -180,7 +196,14 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         admin_username="admin",
         admin_password=admin_password,
         logs=tmp,
+        mail_dir=tmp / "mail",
     )
+    mail_log = open(tmp / "mail-catcher.log", "wb")  # noqa: SIM115 - kept with proc
+    stack.procs["mail-catcher"] = subprocess.Popen(
+        [str(BIN / "lpse"), "mail-catcher", "--port", str(smtp_port), "--dir",
+         str(stack.mail_dir)], cwd=ROOT, env=env, stdout=mail_log,
+        stderr=subprocess.STDOUT)
+    mail_log.close()
     for args in (["topology"], *(["migrate", svc] for svc in SERVICES)):
         out = stack.lpse(*args)
         assert out.returncode == 0, out.stderr

@@ -6,6 +6,7 @@ import pytest
 
 from gateway.tests.unit.helpers import assert_error
 from services.common.contracts import lelang as lel
+from services.common.contracts import notifikasi as ntf
 from services.common.contracts import pengaduan as pgd
 from services.common.contracts import registrasi as r
 from services.common.errors import Unavailable
@@ -22,13 +23,25 @@ def test_readyz_ok(client, fake_rpc):
     fake_rpc.on(r.PING, {"service": "registrasi", "time": T})
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
+    fake_rpc.on(ntf.PING, {"service": "notifikasi", "time": T})
     response = client.get("/readyz")
     assert response.get_json() == {
         "status": "ok",
         "checks": {"rabbitmq": "ok", "registrasi": "ok", "lelang": "ok",
-                   "pengaduan": "ok"},
+                   "pengaduan": "ok", "notifikasi": "ok"},
     }
-    assert [c[2] for c in fake_rpc.calls] == [2.0] * 3  # within 2 s or not at all
+    assert [c[2] for c in fake_rpc.calls] == [2.0] * 4  # within 2 s or not at all
+
+
+def test_readyz_stays_ready_without_notifikasi_and_says_so(client, fake_rpc):
+    fake_rpc.on(r.PING, {"service": "registrasi", "time": T})
+    fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
+    fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
+    fake_rpc.on(ntf.PING,
+                Unavailable("SERVICE_UNAVAILABLE", "t", {"reason": "timeout"}))
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"]["notifikasi"] == "timeout"
 
 
 def test_readyz_broker_down(client, fake_rpc):
@@ -41,6 +54,7 @@ def test_readyz_broker_down(client, fake_rpc):
         "registrasi": "skipped",
         "lelang": "skipped",
         "pengaduan": "skipped",
+        "notifikasi": "skipped",
     }
 
 
@@ -48,9 +62,11 @@ def test_readyz_registrasi_silent(client, fake_rpc):
     fake_rpc.on(r.PING, Unavailable("SERVICE_UNAVAILABLE", "t", {"reason": "timeout"}))
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
+    fake_rpc.on(ntf.PING, {"service": "notifikasi", "time": T})
     body = assert_error(client.get("/readyz"), 503, "SERVICE_UNAVAILABLE")
     assert body["details"]["checks"] == {"rabbitmq": "ok", "registrasi": "timeout",
-                                         "lelang": "ok", "pengaduan": "ok"}
+                                         "lelang": "ok", "pengaduan": "ok",
+                                         "notifikasi": "ok"}
 
 
 def test_metrics_count_requests_by_route_template(client):

@@ -8,13 +8,39 @@ published before its consumer ever started waits in the consumer's queue.
 
 from __future__ import annotations
 
-from services.common.contracts import lelang
+from services.common.contracts import lelang, pengaduan, registrasi
 from services.common.messaging import Subscription
+
+#: what notifikasi consumes: every event its table (``services/notifikasi/domain/
+#: penerima.py`` TABLE) notifies about, plus the two that only teach it addressees
+#: (peserta of a lelang; the logged-in complainant). A notifikasi test checks this
+#: list against the table. Its handler of ``<type>`` is ``on_<type>``.
+NOTIFIKASI_EVENTS = (
+    registrasi.PENYEDIA_REGISTERED, registrasi.PENYEDIA_RESUBMITTED,
+    registrasi.PENYEDIA_VERIFIED, registrasi.PENYEDIA_REJECTED,
+    registrasi.PENYEDIA_DEACTIVATED, registrasi.PENYEDIA_BLACKLISTED,
+    registrasi.PENYEDIA_REACTIVATED, registrasi.USER_CREATED,
+    registrasi.USER_DEACTIVATED, registrasi.USER_REACTIVATED, registrasi.ROLE_GRANTED,
+    registrasi.ROLE_REVOKED,
+    lelang.LELANG_ANNOUNCED, lelang.JADWAL_CHANGED, lelang.ADENDUM_ISSUED,
+    lelang.PESERTA_REGISTERED, lelang.PERTANYAAN_ASKED, lelang.PERTANYAAN_ANSWERED,
+    lelang.PENAWARAN_SUBMITTED, lelang.PENAWARAN_OPENED, lelang.HASIL_ANNOUNCED,
+    lelang.PEMENANG_DECIDED, lelang.PEMENANG_ANNOUNCED, lelang.SANGGAH_FILED,
+    lelang.SANGGAH_ANSWERED, lelang.SANGGAH_BANDING_RECORDED,
+    lelang.SANGGAH_BANDING_DECIDED, lelang.LELANG_FAILED, lelang.SPPBJ_ISSUED,
+    lelang.KONTRAK_SIGNED,
+    pengaduan.PENGADUAN_FILED, pengaduan.PENGADUAN_STATUS_CHANGED,
+    pengaduan.PENGADUAN_FORWARDED, pengaduan.PENGADUAN_CLOSED,
+    pengaduan.PENYIMPANGAN_REPORTED,
+)
 
 #: (consumer service, handler method, contract); later issues add their rows here
 SUBSCRIPTIONS: list[Subscription] = [
     # the lelang's Pokja, PPK and agency, for the access rule of Pasal 17(1)
     Subscription("pengaduan", "on_lelang_announced", lelang.LELANG_ANNOUNCED),
+    # who must hear of what, and the addressees it learns on the way
+    *(Subscription("notifikasi", f"on_{contract.type}", contract)
+      for contract in NOTIFIKASI_EVENTS),
 ]
 
 

@@ -255,3 +255,38 @@ def recipients(source: str, event_type: str, payload: Mapping[str, Any],
         for kind, value in _RESOLVERS[audience](payload, known):
             found.setdefault((kind, value), Penerima(kind, value, audience.value))
     return list(found.values())
+
+
+# ------------------------------------------------------------------ Pasal 18
+@dataclass(frozen=True)
+class TargetPenyimpangan:
+    """One addressee of a deviation report as pengaduan keeps it (``penerima_id``),
+    with the people that addressee resolves to. pengaduan is told, per
+    ``penerima_id``, whether the report reached them (``record_penyimpangan_delivery``).
+    """
+
+    penerima_id: str
+    peran: str
+    penerima: tuple[Penerima, ...]
+
+
+def penyimpangan_targets(payload: Mapping[str, Any],
+                         known: Known) -> list[TargetPenyimpangan]:
+    """The addressees of ``pengaduan.penyimpangan_reported``, each with its people:
+    ``pa_kpa`` is every PA and KPA notifikasi knows for the agency (possibly none:
+    then the report cannot reach them and pengaduan is told so), ``ppk`` the PPK's
+    user, ``inspektorat`` its address."""
+    targets: list[TargetPenyimpangan] = []
+    for entry in payload.get("penerima") or []:
+        peran = str(entry.get("peran"))
+        people: list[Penerima] = []
+        if entry.get("user_id"):
+            people.append(Penerima("user", entry["user_id"], peran))
+        elif entry.get("alamat"):
+            people.append(Penerima("email", entry["alamat"], peran))
+        elif peran == "pa_kpa":
+            agency_id = entry.get("agency_id") or payload.get("agency_id")
+            people += [Penerima("user", user_id, peran)
+                       for user_id in (known.pa_kpa_of(agency_id) if agency_id else [])]
+        targets.append(TargetPenyimpangan(entry["penerima_id"], peran, tuple(people)))
+    return targets
