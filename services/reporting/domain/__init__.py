@@ -1,0 +1,1 @@
+"""reporting domain: pure functions, no I/O."""
