@@ -1,7 +1,7 @@
 """Notices through the running stack: registrasi, lelang and pengaduan publish,
 notifikasi consumes, writes every user's inbox and sends e-mail through a real SMTP
-server (the stack's mail catcher); a deviation report reaches the PPK and the Inspektorat and
-pengaduan records how each addressee was reached."""
+server (the stack's mail catcher); a deviation report reaches the PPK and the
+Inspektorat and pengaduan records how each addressee was reached."""
 
 from __future__ import annotations
 
