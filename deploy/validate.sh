@@ -10,7 +10,12 @@
 #   postgres    every password deploy/postgres/init.sql reads reaches the postgres container
 #   kubernetes  deploy/k8s/*.yaml with kubernetes-validate --strict; kustomization.yaml lists
 #               every manifest; the `kubectl kustomize` output validates too (when kubectl exists)
-#   prometheus  promtool check config / check rules / test rules (when promtool exists)
+#   prometheus  promtool check config / check rules / test rules (when promtool exists); every
+#               metric and label the rules and their tests name exists in the code; every alert
+#               has for/severity/summary/description and a firing and a quiet test
+#   grafana     deploy/grafana: dashboard JSON (ids, titles, units, data source, targets with
+#               expr; every metric and label exists), provisioning files, and the ConfigMaps
+#               its kustomization.yaml renders (when kubectl exists)
 #   rabbitmq    definitions.json structure, rabbitmq.conf syntax, no boot-time definition import
 #   dockerfiles hadolint on deploy/docker/*.Dockerfile
 # Exits 1 if any check failed, 2 if a validator could not be installed.
@@ -211,8 +216,40 @@ if command -v "$PROMTOOL" >/dev/null 2>&1; then
     fi
   done
 else
-  skip "promtool not found: Prometheus config and rules NOT checked" \
+  skip "promtool not found: Prometheus config and rules NOT checked by promtool" \
     "(apt-get install --no-install-recommends prometheus provides it)"
+fi
+# Without promtool too: the rules name only metrics and labels the code exposes, and every
+# alert is tested firing and quiet.
+if out=$("$PY" deploy/grafana/check_dashboard.py --rules 2>&1); then
+  ok "alerts.yml metrics, labels and test coverage: $out"
+else
+  fail "alerts.yml / alerts.test.yml (deploy/grafana/check_dashboard.py --rules)"
+  printf '%s\n' "$out" | indent
+fi
+
+# --- grafana ----------------------------------------------------------------------------------
+section "grafana: deploy/grafana"
+if out=$("$PY" deploy/grafana/check_dashboard.py 2>&1); then
+  ok "dashboards and provisioning: $out"
+else
+  fail "deploy/grafana (deploy/grafana/check_dashboard.py)"
+  printf '%s\n' "$out" | indent
+fi
+# The same files as Kubernetes ConfigMaps (deploy/grafana/kustomization.yaml).
+if command -v "$KUBECTL" >/dev/null 2>&1; then
+  if rendered=$(timeout 120 "$KUBECTL" kustomize deploy/grafana 2>&1); then
+    if kube_validate - <<<"$rendered"; then
+      ok "kubectl kustomize deploy/grafana renders valid ConfigMaps"
+    else
+      fail "the kubectl kustomize deploy/grafana output does not validate"
+    fi
+  else
+    fail "kubectl kustomize deploy/grafana failed"
+    printf '%s\n' "$rendered" | indent
+  fi
+else
+  skip "kubectl not found: deploy/grafana/kustomization.yaml was not rendered"
 fi
 
 # --- rabbitmq ---------------------------------------------------------------------------------
