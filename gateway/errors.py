@@ -307,6 +307,9 @@ MESSAGES: dict[str, str] = {
     "TUJUAN_REQUIRED": "Sebutkan kepada siapa pengaduan diteruskan.",
     "PENYIMPANGAN_NOT_FOUND": "Laporan penyimpangan tidak ditemukan.",
     "PENERIMA_NOT_FOUND": "Penerima laporan penyimpangan tidak ditemukan.",
+    # reporting
+    "OCID_NOT_FOUND": "Data OCDS dengan ocid ini tidak ditemukan.",
+    "TABEL_NOT_FOUND": "Tabel laporan tidak dikenal.",
     # notifikasi
     "NOTIFIKASI_NOTHING_TO_MARK": "Sebutkan notifikasi yang ditandai, atau semua.",
     "PENGIRIMAN_NOTHING_TO_RETRY": "Sebutkan pengiriman yang diulang, atau semua "

@@ -12,6 +12,9 @@
     lpse dlq list|replay         inspect / replay dead-lettered events
     lpse notifikasi list|retry   e-mail deliveries and their state; requeue failed ones
     lpse mail-catcher            a local SMTP server keeping mail as .eml (development)
+    lpse reporting rebuild|forwarding|replay
+                                 read models again from the event log; forwarding
+                                 state; dead deliveries back to pending
 
 Each command is implemented next to what it works on; this module only dispatches.
 """
@@ -26,7 +29,7 @@ import warnings
 # command line is not the place for it
 warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
-SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi")
+SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi", "reporting")
 
 
 def _run_service(args: argparse.Namespace) -> int:
@@ -73,6 +76,13 @@ def _topology(args: argparse.Namespace) -> int:
         n = declare_topology(conn, SUBSCRIPTIONS, settings.event_max_attempts,
                              sources=all_sources())
     print(f"topology declared: {len(all_sources())} exchanges, {n} queues")
+    if settings.forward_pusat_enabled:  # before any shovel to LPSE Pusat is made
+        from services.reporting.forwarding import pusat
+
+        with Connection(settings.forward_pusat_amqp_uri or settings.amqp_uri) as conn:
+            with conn.channel() as channel:
+                pusat.declare(channel)
+        print("LPSE Pusat: exchange lpse.pusat and quorum queue lpse.pusat.outbound")
     return 0
 
 
@@ -91,11 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     from services.lelang import cli as lelang_cli
     from services.notifikasi import cli as notifikasi_cli
     from services.registrasi import cli as registrasi_cli
+    from services.reporting import cli as reporting_cli
 
     dlq.add_commands(sub)
     registrasi_cli.add_commands(sub)
     lelang_cli.add_commands(sub)
     notifikasi_cli.add_commands(sub)
+    reporting_cli.add_commands(sub)
     return parser
 
 

@@ -49,6 +49,7 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
         notifikasi,
         pengaduan,
         penyedia,
+        reporting,
         testclock,
         user,
         verifikasi,
@@ -65,7 +66,7 @@ def register_routes(app: Flask, api: Any, settings: Settings) -> None:
     blueprints = [health.blp, auth.blp, agency.blp, user.blp, penyedia.blp,
                   verifikasi.blp, audit.blp, dokumen.blp, lelang_paket.blp, lelang.blp,
                   lelang_peserta.blp, lelang_penawaran.blp, lelang_hasil.blp,
-                  pengaduan.blp, notifikasi.blp]
+                  pengaduan.blp, notifikasi.blp, reporting.blp]
     if settings.is_test:  # the test clock does not exist outside LPSE_ENV=test
         blueprints.append(testclock.blp)
     for blueprint in blueprints:

@@ -10,7 +10,13 @@ from gateway.context import ctx
 from gateway.metrics import metrics_response
 from gateway.routes._common import ApiBlueprint, errors
 from gateway.schemas.common import HealthSchema
-from services.common.contracts import lelang, notifikasi, pengaduan, registrasi
+from services.common.contracts import (
+    lelang,
+    notifikasi,
+    pengaduan,
+    registrasi,
+    reporting,
+)
 from services.common.errors import EprocError, Unavailable
 
 READY_TIMEOUT_SECONDS = 2.0
@@ -20,7 +26,7 @@ SERVICES = {"registrasi": registrasi.PING, "lelang": lelang.PING,
 #: asked too and reported, but not needed to serve: without them only their own
 #: routes answer 503 (a gateway taken out of the load balancer because the inbox is
 #: down would take the whole site with it)
-OPTIONAL_SERVICES = {"notifikasi": notifikasi.PING}
+OPTIONAL_SERVICES = {"notifikasi": notifikasi.PING, "reporting": reporting.PING}
 
 blp = ApiBlueprint("health", __name__, description="Process health and metrics")
 
@@ -43,8 +49,8 @@ def readyz() -> dict[str, Any]:
 
     RabbitMQ accepts a connection and every service (registrasi, lelang,
     pengaduan) answers `ping` within 2 seconds; otherwise 503 with
-    `details.checks` saying what failed. notifikasi is asked too and reported in
-    `checks`, but does not make the gateway unready. For readiness probes.
+    `details.checks` saying what failed. notifikasi and reporting are asked too and
+    reported in `checks`, but do not make the gateway unready. For readiness probes.
     """
     checks: dict[str, str] = {}
     try:

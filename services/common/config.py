@@ -119,6 +119,35 @@ class SettingsSchema(Schema):
                                                  validate=validate.Range(0.01, 86400))
     NOTIFIKASI_RETRY_MAX_SECONDS = fields.Float(load_default=3600.0,
                                                 validate=validate.Range(0.01, 604800))
+    # reporting: the ocid prefix the Open Contracting Partnership assigns (until then
+    # a local one) and the public address of the site (the OCDS packages' uri)
+    OCDS_OCID_PREFIX = fields.String(
+        load_default="ocds-lpsekr", validate=validate.Regexp(
+            r"^ocds-[a-z0-9]{6}$", error="ocds- and 6 lowercase letters or digits"))
+    LPSE_PUBLIC_URL = fields.String(load_default="http://127.0.0.1:8000",
+                                    validate=validate.Regexp(r"^https?://[^\s]+$"))
+    # reporting's forwarding (Pasal 16(2), 17(2)): LPSE Pusat over AMQP (the exchange
+    # lpse.pusat, for a shovel), the national portal over HTTP with HMAC-SHA256;
+    # see services/reporting/forwarding/config.py
+    FORWARD_PORTAL_URL = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.Regexp(r"^https?://\S+$"))
+    FORWARD_PORTAL_SECRET = fields.String(load_default=None, allow_none=True)
+    FORWARD_PORTAL_MAX_AGE_SECONDS = fields.Float(load_default=259200.0,
+                                                  validate=validate.Range(1))
+    FORWARD_PORTAL_TIMEOUT_SECONDS = fields.Float(load_default=15.0,
+                                                  validate=validate.Range(0.5, 300))
+    FORWARD_PORTAL_BATCH_SIZE = fields.Integer(load_default=100,
+                                               validate=validate.Range(1, 1000))
+    FORWARD_PUSAT_ENABLED = fields.Boolean(load_default=True)
+    FORWARD_PUSAT_AMQP_URI = fields.String(load_default=None, allow_none=True)
+    FORWARD_PUSAT_MAX_AGE_SECONDS = fields.Float(load_default=259200.0,
+                                                 validate=validate.Range(1))
+    FORWARD_RETRY_BASE_SECONDS = fields.Float(load_default=5.0,
+                                              validate=validate.Range(0.01, 86400))
+    FORWARD_RETRY_MAX_SECONDS = fields.Float(load_default=900.0,
+                                             validate=validate.Range(0.01, 604800))
+    FORWARD_BATCH_SIZE = fields.Integer(load_default=200,
+                                        validate=validate.Range(1, 5000))
     # lelang: wraps every envelope's private key (32 bytes, hex or base64)
     LELANG_MASTER_KEY = fields.String(load_default=None, allow_none=True)
     # test-only fault injection (refused outside LPSE_ENV=test)
@@ -194,6 +223,19 @@ class Settings:
     notifikasi_max_attempts: int
     notifikasi_retry_base_seconds: float
     notifikasi_retry_max_seconds: float
+    ocds_ocid_prefix: str
+    lpse_public_url: str
+    forward_portal_url: str | None
+    forward_portal_secret: str | None
+    forward_portal_max_age_seconds: float
+    forward_portal_timeout_seconds: float
+    forward_portal_batch_size: int
+    forward_pusat_enabled: bool
+    forward_pusat_amqp_uri: str | None
+    forward_pusat_max_age_seconds: float
+    forward_retry_base_seconds: float
+    forward_retry_max_seconds: float
+    forward_batch_size: int
     service: str | None = field(default=None)
     #: per-service overrides from ``<SERVICE>_DATABASE_URL``
     #: (e.g. REGISTRASI_DATABASE_URL)

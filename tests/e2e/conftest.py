@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 MGMT = os.environ.get("RABBIT_MGMT_URL", "http://127.0.0.1:15672")
 MGMT_AUTH = ("guest", "guest")
 #: every service the stack runs, each with its own database
-SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi")
+SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi", "reporting")
 
 
 def free_port() -> int:
@@ -170,6 +170,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "LELANG_DATABASE_URL": db_urls["lelang"],
         "PENGADUAN_DATABASE_URL": db_urls["pengaduan"],
         "NOTIFIKASI_DATABASE_URL": db_urls["notifikasi"],
+        "REPORTING_DATABASE_URL": db_urls["reporting"],
         # a real SMTP server on loopback (the mail catcher); retries come quickly
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),

@@ -32,7 +32,7 @@ from services.lelang.domain import (
     ruleset_for,
 )
 from services.lelang.domain import TahapanLelang as T
-from tests.e2e.lelang_client import Client
+from tests.e2e.lelang_client import Client, eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -325,6 +325,40 @@ def test_four_methods_from_announcement_to_kontrak(c):
         assert Decimal(view["kontrak"]["nilai"]) <= Decimal("1500000000")
     listed = c.ok(None, "GET", "/lelang", params={"status": "selesai"})
     assert {t.lid for t in tenders} <= {item["lelang_id"] for item in listed["items"]}
+    published_as_open_data(c, tenders)
+
+
+def published_as_open_data(c, tenders) -> None:
+    """reporting (from the same events only) publishes each tender as OCDS 1.1 that
+    libcoveocds accepts, and counts them in e-reporting (Pasal 16, 20(1)c)."""
+    from services.reporting.tests import ocds_support
+
+    for tender in tenders:
+        kode = c.ok(None, "GET", tender.path())["kode"]
+
+        def complete(kode=kode):
+            r = c.request(None, "GET", f"/ocds/records/ocds-lpsekr-{kode}")
+            if r.status_code != 200:
+                return None
+            record = r.json()["records"][0]["compiledRelease"]
+            return r.json() if record.get("tender", {}).get(
+                "status") == "complete" else None
+
+        record = eventually(complete, timeout=60)
+        assert record, (tender.metode, kode)
+        releases = c.ok(None, "GET", f"/ocds/releases/ocds-lpsekr-{kode}")
+        tags = {t for r in releases["releases"] for t in r["tag"]}
+        assert {"tender", "award", "contract"} <= tags, (tender.metode, tags)
+        with ocds_support.offline():
+            assert ocds_support.problems(ocds_support.cove(releases)) == {}, kode
+    laporan = c.ok(None, "GET", "/laporan", params={
+        "tahun_anggaran": c.now().year})["laporan"]
+    assert laporan["total"]["lelang"]
+    csv = c.request(None, "GET", "/laporan/lelang.csv",
+                    params={"tahun_anggaran": c.now().year})
+    assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
+    feed = c.request(None, "GET", "/ocds/releases", params={"limit": 5})
+    assert feed.status_code == 200 and int(feed.headers["X-Next-Cursor"]) > 0
 
 
 __all__ = ["T"]

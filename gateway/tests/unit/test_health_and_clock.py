@@ -9,6 +9,7 @@ from services.common.contracts import lelang as lel
 from services.common.contracts import notifikasi as ntf
 from services.common.contracts import pengaduan as pgd
 from services.common.contracts import registrasi as r
+from services.common.contracts import reporting as rep
 from services.common.errors import Unavailable
 
 T = "2012-09-03T02:00:00+00:00"
@@ -24,13 +25,14 @@ def test_readyz_ok(client, fake_rpc):
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
     fake_rpc.on(ntf.PING, {"service": "notifikasi", "time": T})
+    fake_rpc.on(rep.PING, {"service": "reporting", "time": T})
     response = client.get("/readyz")
     assert response.get_json() == {
         "status": "ok",
         "checks": {"rabbitmq": "ok", "registrasi": "ok", "lelang": "ok",
-                   "pengaduan": "ok", "notifikasi": "ok"},
+                   "pengaduan": "ok", "notifikasi": "ok", "reporting": "ok"},
     }
-    assert [c[2] for c in fake_rpc.calls] == [2.0] * 4  # within 2 s or not at all
+    assert [c[2] for c in fake_rpc.calls] == [2.0] * 5  # within 2 s or not at all
 
 
 def test_readyz_stays_ready_without_notifikasi_and_says_so(client, fake_rpc):
@@ -38,6 +40,8 @@ def test_readyz_stays_ready_without_notifikasi_and_says_so(client, fake_rpc):
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
     fake_rpc.on(ntf.PING,
+                Unavailable("SERVICE_UNAVAILABLE", "t", {"reason": "timeout"}))
+    fake_rpc.on(rep.PING,
                 Unavailable("SERVICE_UNAVAILABLE", "t", {"reason": "timeout"}))
     response = client.get("/readyz")
     assert response.status_code == 200
@@ -55,6 +59,7 @@ def test_readyz_broker_down(client, fake_rpc):
         "lelang": "skipped",
         "pengaduan": "skipped",
         "notifikasi": "skipped",
+        "reporting": "skipped",
     }
 
 
@@ -63,10 +68,11 @@ def test_readyz_registrasi_silent(client, fake_rpc):
     fake_rpc.on(lel.PING, {"service": "lelang", "time": T})
     fake_rpc.on(pgd.PING, {"service": "pengaduan", "time": T})
     fake_rpc.on(ntf.PING, {"service": "notifikasi", "time": T})
+    fake_rpc.on(rep.PING, {"service": "reporting", "time": T})
     body = assert_error(client.get("/readyz"), 503, "SERVICE_UNAVAILABLE")
     assert body["details"]["checks"] == {"rabbitmq": "ok", "registrasi": "timeout",
                                          "lelang": "ok", "pengaduan": "ok",
-                                         "notifikasi": "ok"}
+                                         "notifikasi": "ok", "reporting": "ok"}
 
 
 def test_metrics_count_requests_by_route_template(client):

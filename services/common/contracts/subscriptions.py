@@ -34,6 +34,29 @@ NOTIFIKASI_EVENTS = (
     pengaduan.PENYIMPANGAN_REPORTED,
 )
 
+#: what reporting consumes: every public step of a lelang (OCDS, e-reporting, red
+#: flags), complaints (forwarded to LPSE Pusat, counted), penyedia registrations and
+#: agencies (counted; agency names for OCDS). Its handler of ``<type>`` is
+#: ``on_<type>``. Users and roles are not reporting's business.
+REPORTING_EVENTS = (
+    registrasi.AGENCY_CREATED, registrasi.SATKER_CREATED,
+    registrasi.PENYEDIA_REGISTERED, registrasi.PENYEDIA_RESUBMITTED,
+    registrasi.PENYEDIA_VERIFIED, registrasi.PENYEDIA_REJECTED,
+    registrasi.PENYEDIA_DEACTIVATED, registrasi.PENYEDIA_BLACKLISTED,
+    registrasi.PENYEDIA_REACTIVATED,
+    lelang.RUP_ANNOUNCED, lelang.PAKET_CREATED, lelang.LELANG_ANNOUNCED,
+    lelang.JADWAL_CHANGED, lelang.ADENDUM_ISSUED, lelang.TAHAPAN_STARTED,
+    lelang.PESERTA_REGISTERED, lelang.PERTANYAAN_ASKED, lelang.PERTANYAAN_ANSWERED,
+    lelang.PENAWARAN_SUBMITTED, lelang.PENAWARAN_OPENED, lelang.HASIL_ANNOUNCED,
+    lelang.PEMENANG_DECIDED, lelang.PEMENANG_ANNOUNCED, lelang.SANGGAH_FILED,
+    lelang.SANGGAH_ANSWERED, lelang.SANGGAH_BANDING_RECORDED,
+    lelang.SANGGAH_BANDING_DECIDED, lelang.LELANG_FAILED, lelang.SPPBJ_ISSUED,
+    lelang.KONTRAK_SIGNED,
+    pengaduan.PENGADUAN_FILED, pengaduan.PENGADUAN_STATUS_CHANGED,
+    pengaduan.PENGADUAN_FORWARDED, pengaduan.PENGADUAN_CLOSED,
+    pengaduan.PENYIMPANGAN_REPORTED,
+)
+
 #: (consumer service, handler method, contract); later issues add their rows here
 SUBSCRIPTIONS: list[Subscription] = [
     # the lelang's Pokja, PPK and agency, for the access rule of Pasal 17(1)
@@ -41,6 +64,9 @@ SUBSCRIPTIONS: list[Subscription] = [
     # who must hear of what, and the addressees it learns on the way
     *(Subscription("notifikasi", f"on_{contract.type}", contract)
       for contract in NOTIFIKASI_EVENTS),
+    # e-reporting, OCDS publication and forwarding
+    *(Subscription("reporting", f"on_{contract.type}", contract)
+      for contract in REPORTING_EVENTS),
 ]
 
 

@@ -1,0 +1,1 @@
+"""reporting's storage: its tables (``models``), in reporting's own database."""
