@@ -37,6 +37,8 @@ class Stack:
     gateway_workers: int = 2
     gateway_threads: int = 8
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: load the demo accounts and lelang (as scripts/run does) before the services
+    demo: bool = False
 
     def start(self) -> Stack:
         self.tmp = Path(tempfile.mkdtemp(prefix="lpse-bench-"))
@@ -61,6 +63,11 @@ class Stack:
         self.lpse("create-admin", "--username", "admin", "--email",
                   "admin@example.org", "--nama", "Admin PPE",
                   LPSE_ADMIN_PASSWORD=self.admin_password)
+        if self.demo:
+            ids = str(self.tmp / "demo-ids.json")
+            self.lpse("demo-data", "--ids-file", ids,
+                      LPSE_DEMO_PASSWORD="Demo-" + secrets.token_urlsafe(9))
+            self.lpse("demo-lelang", "--ids-file", ids)
         self.procs: dict[str, list[subprocess.Popen]] = {}
         for name in SERVICES:
             self.procs[name] = [self._popen(["lpse", "run-service", name],

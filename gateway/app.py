@@ -15,7 +15,7 @@ import flask_smorest
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from gateway import docs, metrics
+from gateway import docs, metrics, web
 from gateway.auth import Authenticator
 from gateway.context import EXTENSION, GatewayContext
 from gateway.errors import ErrorBody, describe, describe_http
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, rpc: RpcBackend | None = None, 
     metrics.init_app(app)
     _init_cors(app, options)
     _init_error_handlers(app)
+    web.init_app(app)  # the public website at the site root
     app.after_request(_security_headers)
     return app
 
