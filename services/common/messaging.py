@@ -347,6 +347,21 @@ def consumes(
     return decorator
 
 
+def add_consumers(service_cls: Any, contracts: Iterable[EventContract],
+                  handle: Callable[[Any, EventContract, Event], None]) -> None:
+    """Give ``service_cls`` one idempotent handler ``on_<type>`` per contract, each
+    calling ``handle(self, contract, event)`` (for a service that treats many events
+    alike; the subscription table must name them)."""
+    for contract in contracts:
+        def method(self: Any, event: Event,
+                   _contract: EventContract = contract) -> None:
+            handle(self, _contract, event)
+
+        method.__name__ = method.__qualname__ = f"on_{contract.type}"
+        method.__doc__ = f"{contract.source}.{contract.type}"
+        setattr(service_cls, method.__name__, consumes(contract)(method))
+
+
 # --------------------------------------------------------------------------- RPC server
 def request_hash(request: dict[str, Any], secret: frozenset[str] = frozenset()) -> str:
     """SHA-256 of the canonical request, without the key and without secrets
@@ -484,7 +499,7 @@ class RpcClient:
 
 __all__ = [
     "ATTEMPT_HEADER", "Event", "ReliableEventHandler", "RpcClient", "Subscription",
-    "consumes", "declare_topology", "events_exchange", "handler_queue_name",
-    "implements", "load_event", "make_envelope", "retry_delay", "subscription_queues",
-    "use_case_entrypoint",
+    "add_consumers", "consumes", "declare_topology", "events_exchange",
+    "handler_queue_name", "implements", "load_event", "make_envelope", "retry_delay",
+    "subscription_queues", "use_case_entrypoint",
 ]

@@ -58,6 +58,24 @@ IDEMPOTENT_REPLAYS = Counter(
 _started_ports: set[int] = set()
 
 
+class Every:
+    """``due()`` is true at most every ``seconds`` in this process: for gauges
+    computed from the database by a timer that fires more often than that."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._at = 0.0
+
+    def __call__(self) -> bool:
+        import time
+
+        now = time.monotonic()
+        if now - self._at < self.seconds:
+            return False
+        self._at = now
+        return True
+
+
 def start_metrics_server(port: int) -> None:
     """Serve the default registry on ``port`` once per process (0 disables)."""
     if port and port not in _started_ports:

@@ -7,10 +7,11 @@ them with ``max`` (not ``sum``) across instances. Labels stay low-cardinality
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from prometheus_client import Gauge
+
+from services.common.metrics import Every
 
 LELANG_BY_STATUS = Gauge("eproc_lelang_lelang", "Lelang by status", ["status"])
 LELANG_BY_TAHAPAN = Gauge("eproc_lelang_running_by_tahapan",
@@ -20,16 +21,10 @@ PENAWARAN_TODAY = Gauge("eproc_lelang_penawaran_today",
 PESERTA_TOTAL = Gauge("eproc_lelang_peserta", "Peserta registrations")
 
 REFRESH_SECONDS = 15.0
-_last = {"at": 0.0}
+#: true at most every REFRESH_SECONDS per process
+due = Every(REFRESH_SECONDS)
 
 
-def due() -> bool:
-    """True at most every ``REFRESH_SECONDS`` per process."""
-    now = time.monotonic()
-    if now - _last["at"] < REFRESH_SECONDS:
-        return False
-    _last["at"] = now
-    return True
 
 
 def publish(figures: dict[str, Any]) -> None:

@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from prometheus_client import Counter, Gauge
+
+from services.common.metrics import Every
 
 NOTICES = Counter("eproc_notifikasi_notices_total", "Notices written or e-mails tried",
                   ["channel", "outcome"])
@@ -25,7 +26,8 @@ STATUS_LABELS = {"menunggu": "pending", "dicoba_ulang": "retrying",
                  "terkirim": "sent", "gagal": "failed"}
 
 REFRESH_SECONDS = 15.0
-_last = {"at": 0.0}
+#: true at most every REFRESH_SECONDS per process
+due = Every(REFRESH_SECONDS)
 
 for _channel, _outcome in (("email", "sent"), ("email", "retried"),
                            ("email", "failed"), ("inbox", "sent")):
@@ -36,12 +38,6 @@ def count(channel: str, outcome: str) -> None:
     NOTICES.labels(channel, outcome).inc()
 
 
-def due() -> bool:
-    now = time.monotonic()
-    if now - _last["at"] < REFRESH_SECONDS:
-        return False
-    _last["at"] = now
-    return True
 
 
 def publish(figures: dict[str, Any]) -> None:

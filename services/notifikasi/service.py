@@ -25,7 +25,12 @@ from nameko.timer import timer
 from services.common.contracts import notifikasi as contracts
 from services.common.contracts.subscriptions import NOTIFIKASI_EVENTS
 from services.common.db import UnitOfWork
-from services.common.messaging import Event, consumes, implements, use_case_entrypoint
+from services.common.messaging import (
+    Event,
+    add_consumers,
+    implements,
+    use_case_entrypoint,
+)
 from services.common.metrics import Metrics
 from services.common.providers import ClockProvider
 from services.notifikasi import metrics, usecases
@@ -78,19 +83,13 @@ class NotifikasiService:
         usecases.report_penyimpangan(self.uow, self.pengaduan)
 
 
-def _handler(contract: Any) -> Any:
-    def handle(self: NotifikasiService, event: Event) -> None:
-        usecases.on_event(self.uow, contract.source, contract.type, event.event_id,
-                          event.payload, self.clock.now(), self.deps())
-
-    handle.__name__ = handle.__qualname__ = f"on_{contract.type}"
-    handle.__doc__ = f"{contract.source}.{contract.type}: notices and addressees"
-    return consumes(contract)(handle)
+def _on_event(self: NotifikasiService, contract: Any, event: Event) -> None:
+    usecases.on_event(self.uow, contract.source, contract.type, event.event_id,
+                      event.payload, self.clock.now(), self.deps())
 
 
 # one idempotent handler per consumed event (the subscription table names them)
-for _contract in NOTIFIKASI_EVENTS:
-    setattr(NotifikasiService, f"on_{_contract.type}", _handler(_contract))
+add_consumers(NotifikasiService, NOTIFIKASI_EVENTS, _on_event)
 
 SERVICE_CLASS = NotifikasiService
 REQUIRED_SETTINGS: tuple[str, ...] = ()

@@ -10,10 +10,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from prometheus_client import Counter, Gauge
+
+from services.common.metrics import Every
 
 RELEASES = Counter("eproc_reporting_releases_total", "OCDS releases published",
                    ["tag"])
@@ -23,19 +24,14 @@ LELANG = Gauge("eproc_reporting_lelang", "Lelang known to e-reporting, by status
                ["status"])
 
 REFRESH_SECONDS = 15.0
-_last = {"at": 0.0}
+#: true at most every REFRESH_SECONDS per process
+due = Every(REFRESH_SECONDS)
 
 
 def count_release(tag: str) -> None:
     RELEASES.labels(tag).inc()
 
 
-def due() -> bool:
-    now = time.monotonic()
-    if now - _last["at"] < REFRESH_SECONDS:
-        return False
-    _last["at"] = now
-    return True
 
 
 def publish(figures: dict[str, Any]) -> None:

@@ -27,7 +27,12 @@ from nameko.timer import timer
 from services.common.contracts import reporting as contracts
 from services.common.contracts.subscriptions import REPORTING_EVENTS
 from services.common.db import UnitOfWork
-from services.common.messaging import Event, consumes, implements, use_case_entrypoint
+from services.common.messaging import (
+    Event,
+    add_consumers,
+    implements,
+    use_case_entrypoint,
+)
 from services.common.metrics import Metrics
 from services.common.providers import ClockProvider
 from services.reporting import metrics, usecases
@@ -102,20 +107,15 @@ class ReportingService:
         self.uow.commit()
 
 
-def _handler(contract: Any) -> Any:
-    def handle(self: ReportingService, event: Event) -> None:
-        usecases.apply_event(
-            self.uow, proyeksi.Event(contract.source, contract.type, event.event_id,
-                                     event.occurred_at, event.payload),
-            contract.dump_payload(event.payload), self.clock.now(), self.deps())
-
-    handle.__name__ = handle.__qualname__ = f"on_{contract.type}"
-    handle.__doc__ = f"{contract.source}.{contract.type}: log, OCDS, summaries, forward"
-    return consumes(contract)(handle)
+def _on_event(self: ReportingService, contract: Any, event: Event) -> None:
+    """Log, OCDS, summaries, forward."""
+    usecases.apply_event(
+        self.uow, proyeksi.Event(contract.source, contract.type, event.event_id,
+                                 event.occurred_at, event.payload),
+        contract.dump_payload(event.payload), self.clock.now(), self.deps())
 
 
-for _contract in REPORTING_EVENTS:
-    setattr(ReportingService, f"on_{_contract.type}", _handler(_contract))
+add_consumers(ReportingService, REPORTING_EVENTS, _on_event)
 
 SERVICE_CLASS = ReportingService
 REQUIRED_SETTINGS: tuple[str, ...] = ()

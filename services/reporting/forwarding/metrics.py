@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from prometheus_client import Counter, Gauge
 from sqlalchemy.orm import Session
 
+from services.common.metrics import Every
 from services.reporting.domain.penerusan import Status
 from services.reporting.forwarding import repository
 
@@ -35,7 +35,8 @@ OLDEST = Gauge("eproc_reporting_forwarding_oldest_seconds",
 OUTCOMES = ("delivered", "retried", "dead")
 
 REFRESH_SECONDS = 15.0
-_last = {"at": 0.0}
+#: true at most every REFRESH_SECONDS per process
+due = Every(REFRESH_SECONDS)
 
 
 def register(destinations: Iterable[str]) -> None:
@@ -53,13 +54,6 @@ def count(destination: str, outcome: str) -> None:
     FORWARDED.labels(destination, outcome).inc()
 
 
-def due() -> bool:
-    """Whether the gauges are due for a refresh (at most every REFRESH_SECONDS)."""
-    now = time.monotonic()
-    if now - _last["at"] < REFRESH_SECONDS:
-        return False
-    _last["at"] = now
-    return True
 
 
 def refresh_backlog(session: Session, destinations: Iterable[str],
