@@ -29,6 +29,7 @@ EXCLUDED = (
 )
 
 
+@pytest.mark.timeout(600)  # every operation of the whole API: about two minutes
 def test_no_operation_answers_generated_input_with_a_server_error(stack, tmp_path):
     token = stack.login(stack.admin_username, stack.admin_password)
     cli = Path(sys.executable).parent / "schemathesis"
