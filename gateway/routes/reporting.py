@@ -31,7 +31,7 @@ from gateway.schemas.reporting import (
     LaporanPublicSchema,
     LaporanQuerySchema,
     OcdsPackageSchema,
-    PenerusanPublicSchema,
+    PenerusanReportingPublicSchema,
 )
 from services.common.contracts.reporting import (
     GET_LAPORAN,
@@ -155,7 +155,7 @@ def list_bendera(query: dict[str, Any]) -> Any:
 
 @blp.route("/penerusan", methods=["GET"])
 @authenticated(blp, "admin_ppe")
-@blp.response(200, PenerusanPublicSchema)
+@blp.response(200, PenerusanReportingPublicSchema)
 @errors(blp, 503)
 def get_penerusan() -> Any:
     """Forwarding state (Admin PPE)

@@ -78,6 +78,6 @@ class BenderaPagePublicSchema(PagePublicSchema):
                         metadata=doc("Lelang of this page"))
 
 
-class PenerusanPublicSchema(Schema):
+class PenerusanReportingPublicSchema(Schema):
     tujuan = fields.List(fields.Dict(), required=True, metadata=doc(
         "Per destination: name, kind and deliveries per state"))

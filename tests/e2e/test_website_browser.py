@@ -227,7 +227,10 @@ def test_crawl_finds_no_broken_link_and_every_page_validates(site):
     pages = result.html_pages()
     assert len(pages) >= 20, sorted(pages)
     for url, html in pages.items():
-        html5lib.HTMLParser(strict=True).parse(html)
+        try:
+            html5lib.HTMLParser(strict=True).parse(html)
+        except html5lib.html5parser.ParseError as exc:
+            raise AssertionError(f"{url}: {exc}") from exc
         assert '<html lang="id">' in html, url
     errors = vnu_errors(pages)
     assert errors in (None, []), "\n".join(errors or [])

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import pytest
-from marshmallow import INCLUDE, Schema, fields
 
 from gateway.errors import InternalError
 from gateway.tests.unit import lelang_samples as s
@@ -22,20 +21,12 @@ from gateway.web import statistik
 from gateway.web.cache import PageCache
 from services.common.contracts import lelang as lc
 from services.common.contracts import registrasi as rc
-from services.common.contracts.base import RpcContract
+from services.common.contracts.reporting import GET_LAPORAN
 from services.common.errors import NotFound, Unavailable
 
 HTML = {"Accept": "text/html"}
 
 
-class _AnySummary(Schema):
-    class Meta:
-        unknown = INCLUDE
-
-
-#: stands in for reporting's summary RPC (not written yet)
-SUMMARY_CONTRACT = RpcContract("reporting", "get_ringkasan", Schema.from_dict(
-    {"tahun_anggaran": fields.Integer()}), _AnySummary)
 PAGES = ["/", "/lelang", "/lelang/l-1", "/rup", "/pemenang", "/daftar-hitam",
          "/statistik", "/data", "/bantuan", "/bantuan/pendaftaran",
          "/bantuan/penawaran", "/bantuan/faq", "/bantuan/kontak", "/penyedia/daftar",
@@ -193,8 +184,6 @@ def test_daftar_hitam_and_csv_downloads(web):
 
 
 def test_statistik_from_reporting_s_laporan(web):
-    from services.common.contracts.reporting import GET_LAPORAN
-
     web.rpc.on(GET_LAPORAN, {"laporan": {
         "groups": [{"kunci": {"metode": "pascakualifikasi_1_file",
                               "kategori": "barang"}, "lelang": {"jumlah": 3}},
@@ -220,16 +209,8 @@ def test_statistik_says_belum_tersedia_until_reporting_answers(web, monkeypatch)
     response = get(web, "/statistik?tahun_anggaran=2013")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "belum tersedia" in html
-    monkeypatch.setattr(statistik, "REPORTING_SUMMARY_CONTRACT", SUMMARY_CONTRACT)
-    contract = SUMMARY_CONTRACT
-    web.rpc.on(contract, {"jumlah_lelang": 12, "penghematan": "150000000.00",
-                          "lelang_per_status": {"selesai": 8, "gagal": 1},
-                          "nilai": {"pagu": "900", "hps": "800", "kontrak": "700"},
-                          "pengaduan_per_status": {"diterima": 2}})
-    html = get(web, "/statistik?tahun_anggaran=2014").get_data(as_text=True)
-    assert_valid_html(html)
-    assert "<svg" in html and "Lelang per status" in html and "Rp150.000.000" in html
-    web.rpc.on(contract, Unavailable("SERVICE_UNAVAILABLE", "down"))
+    monkeypatch.setattr(statistik, "REPORTING_SUMMARY_CONTRACT", GET_LAPORAN)
+    web.rpc.on(GET_LAPORAN, Unavailable("SERVICE_UNAVAILABLE", "down"))
     html = get(web, "/statistik?tahun_anggaran=2015").get_data(as_text=True)
     assert "belum tersedia" in html
 
@@ -339,3 +320,14 @@ def test_the_stylesheet_is_served_locally(web):
     response = web.client.get("/aset/situs.css")
     assert response.status_code == 200 and response.mimetype == "text/css"
     assert b"http" not in response.get_data()  # no external resource
+
+
+def test_characters_html_forbids_never_reach_a_page(web):
+    """A name typed with control characters or noncharacters (the API keeps what
+    it was given) must not make the page invalid."""
+    web.public_data()
+    odd = {**s.SUMMARY, "nama": "Jalan\x0b Amlapura\ufffe \x7fBebandem\U0010ffff"}
+    web.rpc.on(lc.LIST_LELANG, page_of(odd))
+    html = get(web, "/lelang").get_data(as_text=True)
+    assert_valid_html(html)
+    assert "Jalan Amlapura Bebandem" in html
