@@ -33,6 +33,7 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
         VAR_DIR=str(var),
         GATEWAY_PORT=str(port),
         METRICS_PORT_BASE=str(free_port()),
+        SMTP_PORT=str(free_port()),  # its own mail catcher, beside any other run
         AMQP_URI=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
     )
     proc = subprocess.Popen(
@@ -93,9 +94,33 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
         assert {i["status"] for i in listed} == {"selesai", "berjalan"}
         assert list(var.glob("lelang.db")), "lelang's own SQLite file expected"
         assert list(var.glob("pengaduan.db")), "pengaduan's own SQLite file expected"
+        assert f"caught locally (smtp://127.0.0.1:{env['SMTP_PORT']})" in text, text
+
+        # the public website, the open data and e-reporting, from the same demo data
+        home = requests.get(f"{base}/", headers={"Accept": "text/html"}, timeout=15)
+        assert home.status_code == 200 and '<html lang="id">' in home.text
+        detail = requests.get(f"{base}/lelang/{listed[0]['lelang_id']}",
+                              headers={"Accept": "text/html"}, timeout=15)
+        assert detail.status_code == 200 and listed[0]["kode"] in detail.text
+
+        def released():
+            feed = requests.get(f"{base}/api/v1/ocds/releases", timeout=15)
+            return feed.json()["releases"] if feed.status_code == 200 else []
+
+        deadline = time.monotonic() + 60
+        while not released() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert {r["tag"][0] for r in released()} >= {"tender"}
+        laporan = requests.get(f"{base}/api/v1/laporan", timeout=15)
+        assert laporan.status_code == 200 and laporan.json()["laporan"]["total"]
+        # the welcome e-mails of the demo accounts reached the local mail catcher
+        deadline = time.monotonic() + 60
+        while not list((var / "mail").glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert list((var / "mail").glob("*.eml")), "no mail caught"
 
         children = _children(proc.pid)
-        assert len(children) >= 4  # registrasi, lelang, pengaduan, gateway
+        assert len(children) >= 7  # 5 services, the mail catcher, the gateway
         os.killpg(proc.pid, signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)
         assert "stopped." in rest
