@@ -50,7 +50,6 @@ ANNOUNCED: dict[str, tuple[str, tuple[str, ...]]] = {
     "eproc_reporting_forwarded_total": ("counter", ("destination", "outcome")),
     "eproc_reporting_releases_total": ("counter", ("tag",)),
     "eproc_reporting_pengaduan_open": ("gauge", ()),
-    "eproc_reporting_penawaran_today": ("gauge", ()),
 }
 
 # rabbitmq_prometheus (RabbitMQ 3.13): the aggregated /metrics of job `rabbitmq`, and
