@@ -69,7 +69,8 @@ def list_releases(query: dict[str, Any]) -> Any:
 
     Every release published so far, oldest first, as a release package of at most
     `limit` (1-1000, default 100). Pass the `X-Next-Cursor` of the answer as
-    `cursor` for the next page; an empty page means nothing new yet. Release ids
+    `cursor` for the next page; a page with `releases: []` means nothing new yet
+    (and keeps the cursor). Release ids
     are stable: a consumer can drop a release it already has.
     """
     feed = call(LIST_RELEASES, query)

@@ -100,6 +100,15 @@ class Stack:
     logs: Path | None = None
     #: where the stack's mail catcher (a real SMTP server) keeps what arrived
     mail_dir: Path | None = None
+    #: the stand-in national portal reporting forwards releases to (real HTTP)
+    portal_url: str | None = None
+
+    def portal(self, method: str = "GET", path: str = "/_stats", **kw: Any) -> Any:
+        """The portal receiver's control API (``/_stats?ids=1``, ``/_control``)."""
+        base = self.portal_url.rsplit("/ocds", 1)[0]
+        r = requests.request(method, base + path, timeout=10, **kw)
+        r.raise_for_status()
+        return r.json()
 
     def mails(self) -> list[Any]:
         """Every e-mail the stack sent so far (parsed), oldest first."""
@@ -160,6 +169,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     db_urls = {svc: create_database(name) for svc, name in db_names.items()}
     admin_password = "Adm-" + secrets.token_urlsafe(12)
     smtp_port = free_port()
+    portal_port = free_port()
+    portal_secret = secrets.token_hex(16)
     env = {
         **os.environ,
         "LPSE_ENV": "test",
@@ -176,6 +187,11 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "SMTP_PORT": str(smtp_port),
         "NOTIFIKASI_RETRY_BASE_SECONDS": "1",
         "INSPEKTORAT_EMAILS": "inspektorat@karangasemkab.go.id",
+        # reporting forwards to a real HTTP receiver on loopback (the portal)
+        "FORWARD_PORTAL_URL": f"http://127.0.0.1:{portal_port}/ocds/releases",
+        "FORWARD_PORTAL_SECRET": portal_secret,
+        "FORWARD_RETRY_BASE_SECONDS": "0.5",
+        "FORWARD_RETRY_MAX_SECONDS": "2",
         "VAR_DIR": str(tmp / "var"),
         "BLOB_DIR": str(tmp / "var" / "blobs"),
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
@@ -198,7 +214,14 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         admin_password=admin_password,
         logs=tmp,
         mail_dir=tmp / "mail",
+        portal_url=f"http://127.0.0.1:{portal_port}/ocds/releases",
     )
+    portal_log = open(tmp / "portal.log", "wb")  # noqa: SIM115 - kept with proc
+    stack.procs["portal"] = subprocess.Popen(
+        [sys.executable, "-m", "services.reporting.forwarding.receiver", "--port",
+         str(portal_port), "--secret", portal_secret], cwd=ROOT, env=env,
+        stdout=portal_log, stderr=subprocess.STDOUT)
+    portal_log.close()
     mail_log = open(tmp / "mail-catcher.log", "wb")  # noqa: SIM115 - kept with proc
     stack.procs["mail-catcher"] = subprocess.Popen(
         [str(BIN / "lpse"), "mail-catcher", "--port", str(smtp_port), "--dir",

@@ -290,10 +290,13 @@ def list_releases(uow: Any, request: dict[str, Any], now: datetime,
         RilisRow.urutan > cursor).order_by(RilisRow.urutan).limit(limit)))
     releases = [row.body for row in rows]
     published = max((r["date"] for r in releases), default=now.isoformat())
-    return {"package": ocds.release_package(
+    package = ocds.release_package(
         releases, deps.publisher, uri=f"{deps.api_uri}/releases?cursor={cursor}",
-        published=published),
-        "next_cursor": rows[-1].urutan if rows else cursor, "count": len(rows)}
+        published=published)
+    # an empty page keeps its (empty) list: "nothing new yet", same shape as a full one
+    package["releases"] = releases
+    return {"package": package, "next_cursor": rows[-1].urutan if rows else cursor,
+            "count": len(rows)}
 
 
 # ------------------------------------------------------------------ e-reporting

@@ -84,7 +84,9 @@ def test_a_full_tender_is_published_valid_and_fed(db, name):
     rest = call(db, "list_releases", {"cursor": first["next_cursor"], "limit": 1000})
     fed = [r["id"] for r in first["package"]["releases"] + rest["package"]["releases"]]
     assert len(fed) == len(set(fed)) == published
-    assert call(db, "list_releases", {"cursor": rest["next_cursor"]})["count"] == 0
+    empty = call(db, "list_releases", {"cursor": rest["next_cursor"]})
+    assert empty["count"] == 0 and empty["package"]["releases"] == []
+    assert empty["next_cursor"] == rest["next_cursor"]
 
 
 def test_a_redelivered_event_adds_nothing_and_rebuild_gives_the_same(db):
