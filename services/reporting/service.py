@@ -103,8 +103,10 @@ class ReportingService:
         metrics.publish(usecases.figures(self.uow))
         now = self.clock.now()
         item = usecases.snapshot(self.uow, now, self.deps())
-        repository.enqueue(self.uow.session, [item], self.forwarder.destinations, now)
-        self.uow.commit()
+        if item is not None:
+            repository.enqueue(self.uow.session, [item], self.forwarder.destinations,
+                               now)
+            self.uow.commit()
 
 
 def _on_event(self: ReportingService, contract: Any, event: Event) -> None:

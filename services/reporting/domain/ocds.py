@@ -595,11 +595,14 @@ def replay(events: Iterable[Event], publisher: Publisher,
 def release_package(releases: Sequence[Release], publisher: Publisher, *, uri: str,
                     published: datetime | str) -> dict[str, Any]:
     """A release package for the API (``version`` 1.1), declaring the publisher's
-    extensions (the bid extension by default)."""
-    return _prune({"uri": uri, "version": "1.1",
-                   "extensions": list(publisher.extensions),
-                   "publishedDate": iso(published),
-                   "publisher": publisher.as_publisher(), "releases": list(releases)})
+    extensions (the bid extension by default). The releases are taken as they are
+    (each was pruned when it was made), so an empty page of the feed keeps its
+    ``releases: []``."""
+    envelope = _prune({"uri": uri, "version": "1.1",
+                       "extensions": list(publisher.extensions),
+                       "publishedDate": iso(published),
+                       "publisher": publisher.as_publisher()})
+    return {**envelope, "releases": list(releases)}
 
 
 def record_package(records: Sequence[Mapping[str, Any]], publisher: Publisher, *,

@@ -226,13 +226,17 @@ def forwarding_items(event: Event, releases: Sequence[dict[str, Any]]) -> list[A
 
 def snapshot(uow: Any, now: datetime, deps: Deps) -> Any:
     """The hourly e-reporting snapshot for LPSE Pusat (Pasal 20(1)c): this budget
-    year's figures, under an id stable for the hour (enqueued once)."""
+    year's figures, under an id stable for the hour; None when this hour's is
+    enqueued already (the 15-second timer asks far more often than once an hour)."""
     from services.reporting.forwarding.ports import snapshot_item
+    from services.reporting.storage.models import ForwardingItemRow
 
     wita = now.astimezone(WITA)
+    snapshot_id = f"ereporting-{wita:%Y-%m-%dT%H}"
+    if uow.session.get(ForwardingItemRow, snapshot_id) is not None:
+        return None  # this hour's is enqueued already: no need to build it again
     body = get_laporan(uow, {"tahun_anggaran": wita.year,
                              "group_by": ["agency_id"]}, now, deps)
-    snapshot_id = f"ereporting-{wita:%Y-%m-%dT%H}"
     return snapshot_item(snapshot_id, {"snapshot_id": snapshot_id,
                                        "dibuat_pada": now.isoformat(),
                                        "tahun_anggaran": wita.year, **body})
@@ -290,13 +294,10 @@ def list_releases(uow: Any, request: dict[str, Any], now: datetime,
         RilisRow.urutan > cursor).order_by(RilisRow.urutan).limit(limit)))
     releases = [row.body for row in rows]
     published = max((r["date"] for r in releases), default=now.isoformat())
-    package = ocds.release_package(
+    return {"package": ocds.release_package(
         releases, deps.publisher, uri=f"{deps.api_uri}/releases?cursor={cursor}",
-        published=published)
-    # an empty page keeps its (empty) list: "nothing new yet", same shape as a full one
-    package["releases"] = releases
-    return {"package": package, "next_cursor": rows[-1].urutan if rows else cursor,
-            "count": len(rows)}
+        published=published),
+        "next_cursor": rows[-1].urutan if rows else cursor, "count": len(rows)}
 
 
 # ------------------------------------------------------------------ e-reporting
@@ -379,10 +380,8 @@ def list_bendera(uow: Any, request: dict[str, Any], now: datetime,
         stmt = stmt.where(RingkasanRow.kunci == request["lelang_id"])
     if request.get("tahun_anggaran"):
         stmt = stmt.where(RingkasanRow.tahun_anggaran == request["tahun_anggaran"])
+    # every announced lelang has its summary (and flags need the announcement)
     ids = list(session.scalars(stmt.order_by(RingkasanRow.kunci)))
-    if request.get("lelang_id") and not ids:
-        ids = [request["lelang_id"]] if session.scalar(select(func.count()).where(
-            PeristiwaRow.lelang_id == request["lelang_id"])) else []
     items = []
     for lelang_id in ids:
         view = bendera_of(lelang_events(session, lelang_id, load), now)

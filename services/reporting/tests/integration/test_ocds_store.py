@@ -140,3 +140,24 @@ def test_e_reporting_and_red_flags_from_the_stored_events(db):
     with pytest.raises(Forbidden):
         call(db, "list_bendera", {"actor": Actor(user_id="u-p", username="p",
                                                  roles=("pokja",))})
+
+
+def test_the_hourly_snapshot_is_built_once_per_hour(db):
+    from services.reporting.forwarding import repository
+    from services.reporting.forwarding.config import (
+        ForwardingSettings,
+        build_destinations,
+    )
+
+    ingest(db, s.recorded("tender_pascakualifikasi_1_file"))
+    destinations = build_destinations(ForwardingSettings(pusat_amqp_uri="amqp://x"))
+    work = uow(db)
+    try:
+        item = usecases.snapshot(work, NOW, deps())
+        assert item.item_id == "ereporting-2027-03-01T10"  # 02:00 UTC is 10:00 WITA
+        assert item.body["tahun_anggaran"] == 2027 and "total" in item.body["laporan"]
+        repository.enqueue(work.session, [item], destinations, NOW)
+        work.commit()
+        assert usecases.snapshot(work, NOW, deps()) is None
+    finally:
+        work.close()
