@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -52,6 +51,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from services.common.db import create_db_engine  # noqa: E402
+from services.common.testing import free_port  # noqa: E402
 from services.reporting.domain.penerusan import (  # noqa: E402
     PORTAL_KINDS,
     PUSAT_KINDS,
@@ -75,11 +75,6 @@ SECRET = "bench-secret"
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def release(n: int, run: str) -> dict[str, Any]:

@@ -7,12 +7,18 @@
   nameko's ``rabbit_config`` fixture, carrying the LPSE settings.
 * ``frozen_now`` - a fixed aware ``now`` for domain tests; ``RecordingOutbox`` - a fake
   outbox that keeps what was added.
+* ``free_port()``, ``publish_event(amqp_uri, contract, envelope)`` (as a relay would:
+  persistent, with confirms) and ``wait_for(predicate)`` for tests that drive real
+  processes.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import socket
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -141,3 +147,36 @@ class RecordingOutbox:
 
     def types(self) -> list[str]:
         return [c.type for c, _ in self.events]
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def publish_event(amqp_uri: str, contract: Any, envelope: dict[str, Any]) -> None:
+    """Publish an event envelope on its source's exchange as the outbox relay does
+    (persistent, JSON, with publisher confirms)."""
+    from kombu import Connection, Producer
+
+    from services.common.messaging import events_exchange
+
+    exchange = events_exchange(contract.source)
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        Producer(conn.channel()).publish(
+            json.dumps(envelope), exchange=exchange, routing_key=contract.type,
+            content_type="application/json", content_encoding="utf-8",
+            delivery_mode=2, declare=[exchange])
+
+
+def wait_for(predicate: Any, timeout: float = 20.0, every: float = 0.1) -> Any:
+    """Poll ``predicate`` until it returns something truthy (returned), or fail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,12 @@ from typing import Any
 import pytest
 import requests
 
-from services.common.testing import TEST_JWT_SECRET, create_database, drop_database
+from services.common.testing import (  # noqa: F401  (free_port: used from here too)
+    TEST_JWT_SECRET,
+    create_database,
+    drop_database,
+    free_port,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -34,11 +38,6 @@ MGMT_AUTH = ("guest", "guest")
 #: every service the stack runs, each with its own database
 SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi", "reporting")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def create_vhost() -> str:

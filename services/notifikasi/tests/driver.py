@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from services.common.db import Database, UoW
+from services.common.testing import free_port
 from services.notifikasi import usecases
 from services.notifikasi.domain.pengiriman import RetryPolicy
 from services.notifikasi.mailcatcher import read_messages
@@ -30,11 +31,6 @@ from services.notifikasi.tests.unit.samples import load
 
 ROOT = Path(__file__).resolve().parents[3]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kombu import Connection, Producer
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common.auth import Actor
 from services.common.clock import utcnow
 from services.common.contracts import notifikasi as contracts
 from services.common.contracts import registrasi as registrasi_contracts
-from services.common.messaging import RpcClient, events_exchange, make_envelope
+from services.common.messaging import RpcClient, make_envelope
+from services.common.testing import publish_event, wait_for
 from services.notifikasi.service import NotifikasiService
 
 pytestmark = pytest.mark.integration
@@ -41,15 +41,6 @@ def config(service_config, pg_url, smtp):
                           notifikasi_retry_max_seconds="1")
 
 
-def publish(amqp_uri: str, contract: Any, body: dict[str, Any]) -> None:
-    exchange = events_exchange(contract.source)
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        Producer(conn.channel()).publish(
-            json.dumps(body), exchange=exchange, routing_key=contract.type,
-            content_type="application/json", content_encoding="utf-8",
-            delivery_mode=2, declare=[exchange])
-
-
 def envelope(contract: Any, **changes: Any) -> dict[str, Any]:
     payload = json.loads((SAMPLE / contract.source / f"{contract.type}.json")
                          .read_text())
@@ -58,23 +49,13 @@ def envelope(contract: Any, **changes: Any) -> dict[str, Any]:
     return make_envelope(contract, data, occurred_at=utcnow())
 
 
-def wait_for(predicate: Any, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
 def test_events_become_one_email_each_and_survive_an_smtp_outage(
         container_factory, config, smtp):
     smtp.stop()  # down when the events arrive
     container = container_factory(NotifikasiService, config)
     container.start()
     uri = config["AMQP_URI"]
-    publish(uri, registrasi_contracts.USER_CREATED, envelope(
+    publish_event(uri, registrasi_contracts.USER_CREATED, envelope(
         registrasi_contracts.USER_CREATED, user_id=VERIFIKATOR, username="verif",
         email="verif@lpse.example.go.id", roles=["verifikator"], agency_id=None))
     me = Actor(user_id=VERIFIKATOR, username="verif", roles=("verifikator",))
@@ -86,8 +67,8 @@ def test_events_become_one_email_each_and_survive_an_smtp_outage(
         wait_for(lambda: client.call(contracts.COUNT_UNREAD, {"actor": me})[
             "belum_dibaca"] == 1)
         registered = envelope(registrasi_contracts.PENYEDIA_REGISTERED)
-        publish(uri, registrasi_contracts.PENYEDIA_REGISTERED, registered)
-        publish(uri, registrasi_contracts.PENYEDIA_REGISTERED, registered)  # again
+        for _ in range(2):  # the same event twice (a redelivery)
+            publish_event(uri, registrasi_contracts.PENYEDIA_REGISTERED, registered)
         inbox = wait_for(lambda: (lambda r: r if r["total"] == 2 else None)(
             client.call(contracts.LIST_NOTIFIKASI, {"actor": me})))
         assert [n["jenis"] for n in inbox["items"]].count(

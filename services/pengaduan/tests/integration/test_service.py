@@ -15,7 +15,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from kombu import Connection, Producer
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common.auth import Actor
@@ -23,7 +22,8 @@ from services.common.clock import utcnow
 from services.common.contracts import lelang as lelang_contracts
 from services.common.contracts import pengaduan as contracts
 from services.common.errors import NotFound
-from services.common.messaging import RpcClient, events_exchange, make_envelope
+from services.common.messaging import RpcClient, make_envelope
+from services.common.testing import publish_event
 from services.pengaduan.service import PengaduanService
 from services.pengaduan.tests.driver import URAIAN
 
@@ -44,14 +44,8 @@ def publish_lelang_announced(amqp_uri: str, lelang_id: str, pokja_id: str) -> No
     payload.update(lelang_id=lelang_id, pokja_ids=[pokja_id])
     data = lelang_contracts.LELANG_ANNOUNCED.dump_payload(
         lelang_contracts.LELANG_ANNOUNCED.load_payload(payload))
-    body = make_envelope(lelang_contracts.LELANG_ANNOUNCED, data,
-                         occurred_at=utcnow())
-    exchange = events_exchange(lelang_contracts.SERVICE)
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        Producer(conn.channel()).publish(
-            json.dumps(body), exchange=exchange, routing_key="lelang_announced",
-            content_type="application/json", content_encoding="utf-8",
-            delivery_mode=2, declare=[exchange])
+    publish_event(amqp_uri, lelang_contracts.LELANG_ANNOUNCED, make_envelope(
+        lelang_contracts.LELANG_ANNOUNCED, data, occurred_at=utcnow()))
 
 
 def test_rpc_round_trip_and_lelang_announced_makes_it_visible_to_pokja(

@@ -4,7 +4,6 @@ vhost (nameko's ``rabbit_config``)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,10 @@ from typing import Any
 import pytest
 import requests
 
+from services.common.testing import free_port
+
 ROOT = Path(__file__).resolve().parents[4]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 import pytest
-from kombu import Connection, Producer
+from kombu import Connection
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common import migrations
@@ -24,7 +24,8 @@ from services.common.auth import Actor
 from services.common.contracts import pengaduan as pengaduan_contracts
 from services.common.contracts import reporting as contracts
 from services.common.contracts.base import EVENT_CONTRACTS
-from services.common.messaging import RpcClient, events_exchange, make_envelope
+from services.common.messaging import RpcClient, make_envelope
+from services.common.testing import publish_event, wait_for
 from services.reporting.domain.ocds import lelang_ocid
 from services.reporting.service import ReportingService
 from services.reporting.tests import ocds_support as s
@@ -32,25 +33,6 @@ from services.reporting.tests import ocds_support as s
 pytestmark = pytest.mark.integration
 
 SECRET = "portal-shared-secret-for-tests"
-
-
-def publish(amqp_uri: str, source: str, event_type: str, body: dict[str, Any]) -> None:
-    exchange = events_exchange(source)
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        Producer(conn.channel()).publish(
-            json.dumps(body), exchange=exchange, routing_key=event_type,
-            content_type="application/json", content_encoding="utf-8",
-            delivery_mode=2, declare=[exchange])
-
-
-def wait_for(predicate: Any, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def pusat_messages(amqp_uri: str) -> list[Any]:
@@ -91,7 +73,7 @@ def test_events_become_releases_forwarded_once_to_portal_and_pusat(
         contract = EVENT_CONTRACTS[event.key]
         body = make_envelope(contract, contract.dump_payload(dict(event.payload)),
                              occurred_at=event.occurred_at, event_id=event.event_id)
-        publish(uri, event.source, event.event_type, body)
+        publish_event(uri, contract, body)
         if event.event_type == "lelang_announced":
             time.sleep(0.5)  # the rest of a lelang follows its announcement
     complaint = s.sample("pengaduan_filed", source="pengaduan",
@@ -99,7 +81,7 @@ def test_events_become_releases_forwarded_once_to_portal_and_pusat(
     contract = pengaduan_contracts.PENGADUAN_FILED
     complaint_event = make_envelope(contract, contract.dump_payload(
         contract.load_payload(complaint)), occurred_at=s.T0)
-    publish(uri, "pengaduan", "pengaduan_filed", complaint_event)
+    publish_event(uri, contract, complaint_event)
 
     kode = next(e.payload["kode"] for e in events if e.event_type == "lelang_announced")
     ocid = lelang_ocid("ocds-lpsekr", kode)
@@ -108,7 +90,8 @@ def test_events_become_releases_forwarded_once_to_portal_and_pusat(
         client = RpcClient(lambda service: proxy)
         package = wait_for(lambda: (lambda p: p if len(p["package"]["releases"]) >= 9
                                     else None)(
-            client.call(contracts.LIST_RELEASES, {"cursor": 0, "limit": 1000})))
+            client.call(contracts.LIST_RELEASES, {"cursor": 0, "limit": 1000})),
+            timeout=30)
         ids = {r["id"] for r in package["package"]["releases"]}
         by_ocid = client.call(contracts.GET_RELEASE_PACKAGE, {"ocid": ocid})
         assert {r["id"] for r in by_ocid["package"]["releases"]} == {
@@ -121,7 +104,7 @@ def test_events_become_releases_forwarded_once_to_portal_and_pusat(
                     and state.get("lpse_pusat", {}).get("delivered", 0) >= len(ids) + 1)
             return state if done else None
 
-        state = wait_for(all_delivered)
+        state = wait_for(all_delivered, timeout=30)
         assert state["portal_nasional"]["dead"] == 0
     stats = receiver.stats(ids=True)
     assert set(stats["ids"]) == ids and stats["unique"] == len(ids)
