@@ -58,6 +58,7 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
         text = "".join(output)
         assert "LPSE Karangasem is running" in text, text
         assert f"http://127.0.0.1:{port}/api/v1" in text
+        assert f"website:    http://127.0.0.1:{port}/" in text
         assert list(var.glob("registrasi.db")), "SQLite file under VAR_DIR expected"
         password = re.search(r"admin \(Admin PPE\)\s+password: (\S+)", text).group(1)
 
