@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+from datetime import timedelta
 
 import pytest
 from kombu import Connection
@@ -65,10 +66,40 @@ def test_a_killed_reporting_forwards_every_release_once_it_is_back(c, stack):
         return stats if released <= set(stats["ids"]) else None
 
     stats = eventually(arrived, timeout=90)
-    assert stats, "not every release reached the portal"
+    if not stats:
+        got = set(stack.portal("GET", "/_stats", params={"ids": "1"})["ids"])
+        state = stack.lpse("reporting", "forwarding", "--status", "pending")
+        pytest.fail(f"{len(released - got)} of {len(released)} releases never reached "
+                    f"the portal, e.g. {sorted(released - got)[:5]}; "
+                    f"forwarding:\n{state.stdout}{state.stderr}")
     # at least once: anything twice is by the same id, which the portal drops
     assert set(stats.get("duplicate_ids") or {}) <= released
     assert stats["bad_signature"] == 0
+
+
+def test_releases_made_under_a_clock_that_is_put_back_still_reach_the_portal(c, stack):
+    """The deployment's clock runs a day ahead while the portal refuses, then is put
+    right (an NTP correction; the e2e journeys reset the test clock the same way):
+    the releases it made, retried on the wrong clock's schedule, still arrive."""
+    stack.portal("POST", "/_control", json={"accepting": False})
+    refused = stack.portal()["refused"]
+    try:
+        c.set_time(c.now() + timedelta(days=1))
+        kode = c.ok(None, "GET", f"/lelang/{announced_lelang(c)}")["kode"]
+        ocid = f"ocds-lpsekr-{kode}"
+        assert eventually(lambda: [r for r in feed(c) if r["ocid"] == ocid],
+                          timeout=60)
+        assert eventually(lambda: stack.portal()["refused"] > refused, timeout=30)
+    finally:
+        c.reset_clock()
+    stack.portal("POST", "/_control", json={"accepting": True})
+    released = {r["id"] for r in feed(c) if r["ocid"] == ocid}
+
+    def arrived():
+        ids = set(stack.portal("GET", "/_stats", params={"ids": "1"})["ids"])
+        return released <= ids
+
+    assert eventually(arrived, timeout=30), "a release waits for the wrong clock"
 
 
 def test_a_complaint_reaches_lpse_pusat_s_queue(c, stack):

@@ -1,7 +1,9 @@
 """The notifikasi repository: rows in and out. Nothing here commits.
 
 ``next_due`` takes one due e-mail with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
-replicas share the queue and no e-mail is sent by two of them at once.
+replicas share the queue and no e-mail is sent by two of them at once. Due: pending
+whatever its timestamp, retrying once its time has come or when it lies beyond the
+``horizon`` (``domain.pengiriman.due_horizon``: a clock that stepped back).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import is_postgres
@@ -116,10 +118,15 @@ class NotifikasiRepository:
         return int(self.session.execute(stmt.values(dibaca_pada=now)).rowcount or 0)
 
     # ------------------------------------------------------------ e-mail
-    def next_due(self, now: datetime) -> PengirimanRow | None:
+    def next_due(self, now: datetime,
+                 horizon: datetime | None = None) -> PengirimanRow | None:
+        due = [PengirimanRow.status == str(StatusPengiriman.MENUNGGU),
+               PengirimanRow.berikutnya_pada <= now]
+        if horizon is not None:
+            due.append(PengirimanRow.berikutnya_pada > horizon)
         stmt = select(PengirimanRow).where(
             PengirimanRow.status.in_([str(s) for s in DUE_STATES]),
-            PengirimanRow.berikutnya_pada <= now).order_by(
+            PengirimanRow.berikutnya_pada.is_not(None), or_(*due)).order_by(
             PengirimanRow.berikutnya_pada, PengirimanRow.pengiriman_id).limit(1)
         if is_postgres(self.session):
             stmt = stmt.with_for_update(skip_locked=True)

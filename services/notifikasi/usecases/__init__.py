@@ -35,6 +35,7 @@ from services.notifikasi.domain.pengiriman import (
     StatusPengiriman,
     after_failure,
     after_success,
+    due_horizon,
     summary,
 )
 from services.notifikasi.domain.pesan import Pesan, render
@@ -294,7 +295,7 @@ def deliver_due(uow: Any, now: datetime, deps: Deps, limit: int = 50) -> int:
     tried = 0
     with deps.mailer.session() as mail:
         while tried < limit:
-            row = uow.notifikasi.next_due(now)
+            row = uow.notifikasi.next_due(now, due_horizon(now, deps.policy))
             if row is None:
                 uow.rollback()
                 break

@@ -19,6 +19,11 @@ enqueue, so a backlog that waits behind a slow destination is not dead before it
 ever tried. The last retry is scheduled no later than the deadline, so a delivery is
 always tried once more at its deadline before it is given up.
 
+A clock that steps back (an NTP correction, a test clock reset) must not strand work:
+a pending delivery (never tried) is due whatever its timestamp says, and a retrying one
+whose next attempt lies further ahead than any wait the policy can set
+(``max_seconds``) was scheduled by a clock that has since gone back, so it is due too.
+
 A temporary failure waits ``base * 2^(attempt-1)`` seconds, at most ``max_seconds``,
 spread by +-``jitter`` so that a backlog of thousands does not hit a recovering receiver
 in one burst; a receiver's ``Retry-After`` is honoured as a lower bound. Pure: the
@@ -193,6 +198,21 @@ def replayed(delivery: Delivery, now: datetime) -> Outcome:
     return Outcome(Status.PENDING, 0, None, now)
 
 
-def is_due(delivery: Delivery, next_attempt_at: datetime | None, now: datetime) -> bool:
-    return (delivery.status in DUE_STATES and next_attempt_at is not None
-            and next_attempt_at <= now)
+#: slack on top of the longest wait before a next attempt counts as set by a clock that
+#: has stepped back since (timestamps and waits are not rounded the same way everywhere)
+CLOCK_SLACK = timedelta(seconds=1)
+
+
+def is_due(delivery: Delivery, next_attempt_at: datetime | None, now: datetime,
+           max_wait_seconds: float | None = None) -> bool:
+    """Whether the loop takes ``delivery`` at ``now`` (the SQL of
+    ``forwarding.repository.claim_due`` says the same): pending ones always, retrying
+    ones once their time has come or when it lies beyond ``max_wait_seconds`` (the
+    policy's ``max_seconds``) from now - the clock went back since it was set."""
+    if delivery.status not in DUE_STATES or next_attempt_at is None:
+        return False
+    if delivery.status is Status.PENDING or next_attempt_at <= now:
+        return True
+    if max_wait_seconds is None:
+        return False
+    return next_attempt_at > now + timedelta(seconds=max_wait_seconds) + CLOCK_SLACK

@@ -76,7 +76,8 @@ def forward_batch(session: Session, destination: Destination, sender: Sender,
                   now: datetime, limit: int, *, count: Count = _no_count,
                   rng: random.Random | None = None) -> BatchResult:
     """One batch of one destination inside ``session`` (committed here)."""
-    claimed = repository.claim_due(session, destination.name, now, limit)
+    claimed = repository.claim_due(session, destination.name, now, limit,
+                                   destination.policy.max_seconds)
     if not claimed:
         session.rollback()
         return BatchResult()

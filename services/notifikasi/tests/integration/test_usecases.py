@@ -133,6 +133,30 @@ def test_smtp_down_is_retried_with_backoff_and_nothing_is_lost(world, smtp):
     assert world.counted.count(("email", "retried")) == 2
 
 
+def test_a_clock_that_steps_back_strands_no_e_mail(world, smtp):
+    """Queued, and one tried and failed, by a clock a day ahead which is then put right
+    (an NTP correction, the test clock reset): both go on the next round anyway; a
+    retry the right clock scheduled still waits its turn."""
+    verifikator_known(world, smtp)
+    right = world.now
+    smtp.stop()
+    world.now = right + timedelta(days=1)
+    world.event("registrasi", "penyedia_registered")
+    assert world.deliver() == 1  # failed; next try a day ahead of the right clock
+    world.event("registrasi", "penyedia_registered")  # queued, never tried
+    world.now = right
+    smtp.start()
+    assert world.deliver() == 2
+    assert [r.status for r in world.rows(REGISTERED)] == ["terkirim"] * 2
+    assert len(smtp.messages()) == 2
+    smtp.stop()
+    world.event("registrasi", "penyedia_registered")
+    assert world.deliver() == 1  # failed: retried in about a minute
+    world.now = right + timedelta(seconds=1)
+    smtp.start()
+    assert world.deliver() == 0  # a wait set by the right clock is kept
+
+
 def test_after_the_limit_it_fails_shows_to_operators_and_can_be_requeued(world, smtp):
     verifikator_known(world, smtp)
     smtp.stop()

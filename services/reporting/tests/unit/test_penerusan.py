@@ -171,6 +171,20 @@ def test_due_means_pending_or_retrying_and_its_time_has_come():
     assert not is_due(Delivery(Status.PENDING), None, T0)
 
 
+def test_a_clock_that_stepped_back_strands_nothing():
+    """Scheduled by a clock a day ahead, then put right: a pending delivery is due
+    whatever its stamp; a retry further ahead than any wait (max_seconds) is due; one
+    within the longest wait keeps its turn."""
+    ahead = T0 + timedelta(days=1)
+    retrying = Delivery(Status.RETRYING, 1, ahead)
+    assert is_due(Delivery(Status.PENDING), ahead, T0, POLICY.max_seconds)
+    assert is_due(retrying, ahead, T0, POLICY.max_seconds)
+    within = T0 + timedelta(seconds=POLICY.max_seconds)
+    assert not is_due(retrying, within, T0, POLICY.max_seconds)
+    assert not is_due(retrying, ahead, T0)  # without a horizon: waits
+    assert not is_due(Delivery(Status.DEAD, 1, ahead), ahead, T0, POLICY.max_seconds)
+
+
 # ------------------------------------------------------------------ what goes where
 def test_releases_go_to_both_destinations_complaints_and_snapshots_to_pusat_only():
     assert PORTAL_KINDS == {ItemKind.OCDS_RELEASE}

@@ -111,6 +111,31 @@ def test_outcomes_are_recorded_per_item(factory):
                        T0 + timedelta(seconds=5))[PORTAL].tried == 0
 
 
+def test_a_clock_that_steps_back_strands_nothing(factory):
+    """Enqueued, and one tried and failed, by a clock a day ahead which is then put
+    right (an NTP correction, a test clock reset): both go at once; a retry the right
+    clock scheduled keeps its wait."""
+    ahead = T0 + timedelta(days=1)
+    with factory() as session:
+        repository.enqueue(session, [release(1)], [PORTAL_DEST], ahead)
+        session.commit()
+    forward_due(factory, [PORTAL_DEST], {PORTAL: Scripted({"r-1": Failure("503")})},
+                ahead)
+    with factory() as session:
+        repository.enqueue(session, [release(2)], [PORTAL_DEST], ahead)
+        session.commit()
+    up = Scripted()
+    forward_due(factory, [PORTAL_DEST], {PORTAL: up}, T0)
+    assert sorted(up.sent) == ["r-1", "r-2"]
+    enqueue(factory, [release(3)], (PORTAL_DEST,))
+    forward_due(factory, [PORTAL_DEST], {PORTAL: Scripted({"r-3": Failure("503")})},
+                T0)
+    later = Scripted()
+    forward_due(factory, [PORTAL_DEST], {PORTAL: later}, T0 + timedelta(seconds=1))
+    assert later.sent == []
+    assert backlog(factory) == {(PORTAL, "delivered"): 2, (PORTAL, "retrying"): 1}
+
+
 def test_too_old_is_dead_and_replay_brings_it_back(factory):
     enqueue(factory, [release(1)], (PORTAL_DEST,))
     down = Scripted({"r-1": Failure("HTTP 503")})
