@@ -7,12 +7,13 @@ instant for machines.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from services.common.contracts.base import FORBIDDEN_CHARACTERS
 
 WITA = timezone(timedelta(hours=8), "WITA")
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -97,16 +98,10 @@ def ya_tidak(value: bool | None) -> str:
     return "-" if value is None else ("Lulus" if value else "Tidak lulus")
 
 
-#: characters HTML forbids in a document (C0 controls but tab, newline, form feed
-#: and carriage return; DEL and the C1 controls; surrogates; noncharacters): a name
-#: typed with one must not make a page invalid, so output drops them
-_NOT_IN_HTML = re.compile(
-    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    "\ufffe\uffff\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe"
-    "\U0003ffff\U0004fffe\U0004ffff\U0005fffe\U0005ffff\U0006fffe\U0006ffff"
-    "\U0007fffe\U0007ffff\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe"
-    "\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff\U000dfffe\U000dffff"
-    "\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
+#: characters HTML forbids in a document: the API refuses them in any request now, but
+#: a name stored before that (or by an older client) must not make a page invalid, so
+#: output drops them
+_NOT_IN_HTML = FORBIDDEN_CHARACTERS
 
 
 def html_text(value: Any) -> Any:

@@ -29,6 +29,7 @@ from gateway.context import ctx
 from gateway.errors import MESSAGES, message_for
 from gateway.uploads import store_upload
 from gateway.web.csrf import derive_key
+from services.common.contracts.base import FORBIDDEN_CHARACTERS
 from services.common.contracts.registrasi import NPWP_PATTERN, USERNAME_PATTERN
 from services.common.errors import BadRequest, EprocError
 
@@ -75,6 +76,8 @@ class Form:
             return None
         if not min_len <= len(value) <= max_len:
             self.add(name, message or f"Harus {min_len} sampai {max_len} karakter.")
+        elif FORBIDDEN_CHARACTERS.search(value):
+            self.add(name, FORBIDDEN_TEXT)
         return value
 
     def match(self, name: str, pattern: re.Pattern[str] | str, message: str, *,
@@ -157,6 +160,9 @@ CODE_FIELDS = {
     "PENGADUAN_NOT_FOUND": "kode_pelacakan", "LOGIN_FAILED": "password",
 }
 INVALID_FIELD = "Isian ini tidak valid."
+#: a control character (pasted from a word processor, say) the platform refuses
+FORBIDDEN_TEXT = ("Isian ini memuat karakter kendali yang tidak dapat disimpan. Ketik "
+                  "ulang bagian yang ditempel dari aplikasi lain.")
 ALREADY_SENT = ("Formulir ini sudah pernah dikirim dengan isi yang lain. Periksa "
                 "isian Anda lalu kirim sekali lagi sebagai pengiriman baru.")
 

@@ -296,3 +296,18 @@ def test_no_route_gives_a_5xx_on_garbage(app, client, fake_rpc, signed_in):
             for kwargs in garbage():
                 response = client.open(path, method=method, headers=headers, **kwargs)
                 assert response.status_code < 500, (method, path, response.data)
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"kode": "DISHUB", "nama": "Dinas\\u000bPerhubungan", "jenis": "SKPD"}',
+    b'{"kode": "DISHUB", "nama": "Dinas \\ud800", "jenis": "SKPD"}',
+    b'{"kode": "DISHUB", "nama": "Dinas\\u0085Perhubungan", "jenis": "SKPD"}',
+    b'{"kode": "DISHUB", "nama": "Dinas \\ufffe", "jenis": "SKPD"}',
+])
+def test_a_control_character_or_lone_surrogate_is_refused_by_field(
+        client, signed_in, fake_rpc, raw):
+    response = client.post("/api/v1/agency", data=raw,
+                           headers={**signed_in(), "Content-Type": "application/json"})
+    body = assert_error(response, 422, "CONTRACT_VIOLATION")
+    assert list(body["details"]["fields"]) == ["nama"]
+    assert not fake_rpc.requests(CREATE_AGENCY)  # refused before it reached a service

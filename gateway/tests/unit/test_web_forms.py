@@ -300,6 +300,16 @@ def test_complaint_errors_are_next_to_their_fields(web):
     assert not web.rpc.calls
 
 
+def test_a_control_character_pasted_into_a_complaint_is_named_next_to_its_field(web):
+    token = open_form(web, "/pengaduan")
+    html = post(web, "/pengaduan", {
+        "csrf_token": token, "jenis": "layanan_lpse", "anonim": "on",
+        "uraian": "Situs tidak dapat diakses\x0bsaat batas akhir penawaran."
+    }).get_data(as_text=True)
+    assert "karakter kendali" in error_next_to(html, "uraian")
+    assert not web.rpc.calls
+
+
 def test_a_complaint_about_an_unknown_lelang(web):
     web.rpc.on(pc.FILE_PENGADUAN, NotFound("LELANG_NOT_FOUND", "no"))
     token = open_form(web, "/pengaduan")

@@ -13,6 +13,7 @@ producer dumps through the schema, the consumer loads through it; never dump twi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,25 +80,44 @@ def _schema(cls: type[Schema], many: bool = False) -> Schema:
     return schema
 
 
-def nul_fields(data: Any, path: str = "") -> list[str]:
-    """Where ``data`` holds a string with a NUL character (PostgreSQL text cannot
-    store one, and no legitimate input has it)."""
+#: characters no text of the platform may hold: NUL (PostgreSQL text cannot store
+#: it), the other C0 controls but tab, newline, form feed and carriage return, DEL and
+#: the C1 controls, lone surrogates (UTF-8 cannot encode them) and the Unicode
+#: noncharacters - the set HTML forbids in a document, so what is accepted shows on
+#: the website, in OCDS, CSV and e-mail as it was typed
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}"
+              for plane in range(17))
+    + "]")
+
+
+def forbidden_fields(data: Any, path: str = "") -> dict[str, str]:
+    """Where ``data`` (strings, and dictionary keys, at any depth) holds a character
+    of :data:`FORBIDDEN_CHARACTERS`: path -> the first such character as ``U+XXXX``."""
     if isinstance(data, str):
-        return [path or "."] if "\x00" in data else []
+        found = FORBIDDEN_CHARACTERS.search(data)
+        return {path or ".": f"U+{ord(found.group()):04X}"} if found else {}
+    bad: dict[str, str] = {}
     if isinstance(data, dict):
-        return [p for k, v in data.items()
-                for p in nul_fields(v, f"{path}.{k}" if path else str(k))]
-    if isinstance(data, list | tuple):
-        return [p for i, v in enumerate(data) for p in nul_fields(v, f"{path}[{i}]")]
-    return []
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and FORBIDDEN_CHARACTERS.search(key):
+                bad[where] = f"U+{ord(FORBIDDEN_CHARACTERS.search(key).group()):04X}"
+            bad.update(forbidden_fields(value, where))
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            bad.update(forbidden_fields(value, f"{path}[{i}]"))
+    return bad
 
 
-def _no_nul(what: str, data: Any) -> None:
-    bad = nul_fields(data)
+def _no_forbidden_characters(what: str, data: Any) -> None:
+    bad = forbidden_fields(data)
     if bad:
-        raise ContractViolation("CONTRACT_VIOLATION", f"{what} contains a NUL "
-                                "character", {"fields": {f: ["NUL character not "
-                                                            "allowed."] for f in bad}})
+        raise ContractViolation(
+            "CONTRACT_VIOLATION", f"{what} contains a character no text may hold",
+            {"fields": {f: [f"Character {c} (a control character, surrogate or "
+                            "noncharacter) not allowed."] for f, c in bad.items()}})
 
 
 def _violation(what: str, messages: Any) -> ContractViolation:
@@ -167,7 +187,7 @@ class RpcContract:
     def load_request(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise _violation(f"request of {self.key}", "expected an object")
-        _no_nul(f"request of {self.key}", data)
+        _no_forbidden_characters(f"request of {self.key}", data)
         try:
             return _schema(self.request).load(data)
         except ValidationError as exc:
@@ -189,7 +209,7 @@ class RpcContract:
         errors = schema.validate(data)
         if errors:
             raise _violation(f"request of {self.key}", errors)
-        _no_nul(f"request of {self.key}", data)
+        _no_forbidden_characters(f"request of {self.key}", data)
         return data
 
     def secret_fields(self) -> frozenset[str]:

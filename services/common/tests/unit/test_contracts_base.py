@@ -94,22 +94,40 @@ def test_idempotent_contract_needs_a_key_field():
     assert ("unitsrc", "no_key") not in RPC_CONTRACTS
 
 
-def test_a_nul_character_anywhere_in_a_request_is_a_contract_violation():
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x0b", "\x1b", "\x7f", "\x85",
+                                  "\ud800", "\ufdd0", "\ufffe", "\U0010ffff"])
+def test_a_control_character_surrogate_or_noncharacter_anywhere_is_refused(char):
     from marshmallow import Schema, fields
 
-    from services.common.contracts.base import RpcContract, nul_fields
+    from services.common.contracts.base import RpcContract, forbidden_fields
     from services.common.errors import ContractViolation
 
     class Req(Schema):
         teks = fields.String()
         daftar = fields.List(fields.Dict())
 
-    contract = RpcContract("test", "nul_check", Req, None)
-    assert nul_fields({"a": ["ok", {"b": "x\x00y"}]}) == ["a[1].b"]
-    for bad in ({"teks": "a\x00b"}, {"daftar": [{"k": "\x00"}]}):
+    contract = RpcContract("test", "char_check", Req, None)
+    code = f"U+{ord(char):04X}"
+    assert forbidden_fields({"a": ["ok", {"b": f"x{char}y"}]}) == {"a[1].b": code}
+    key = f"k{char}"
+    assert forbidden_fields({"daftar": [{key: "v"}]}) == {f"daftar[0].{key}": code}
+    for bad in ({"teks": f"a{char}b"}, {"daftar": [{"k": char}]}):
         with pytest.raises(ContractViolation) as err:
             contract.dump_request(bad)
-        assert err.value.details["fields"]
+        assert code in str(err.value.details["fields"])
         with pytest.raises(ContractViolation):
             contract.load_request(bad)
-    assert contract.load_request({"teks": "baik"}) == {"teks": "baik"}
+
+
+def test_tab_newline_form_feed_carriage_return_and_any_script_are_text():
+    from marshmallow import Schema, fields
+
+    from services.common.contracts.base import RpcContract
+
+    class Req(Schema):
+        teks = fields.String()
+
+    contract = RpcContract("test", "text_check", Req, None)
+    text = "Baris 1\r\n\tBaris 2\x0cᬅᬓ᭄ᬱᬭ ᬩᬮᬶ 😀 ½ — \u00a0\ufeff"
+    assert contract.load_request({"teks": text}) == {"teks": text}
+    assert contract.dump_request({"teks": text}) == {"teks": text}
