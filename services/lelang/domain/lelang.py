@@ -306,9 +306,10 @@ class Lelang:
         alasan: str | None,
         jadwal_baru: Iterable[tuple] | None = None,
         kalender: Kalender | None = None,
-    ) -> None:
+    ) -> Transition | None:
         """The sanggah banding was rejected: resume (DOMAIN §8.2 AppealRejected),
-        optionally moving the stages the halt overran (as :meth:`ubah_jadwal`).
+        optionally moving the stages the halt overran (as :meth:`ubah_jadwal`,
+        whose transition is returned: a schedule change like any other).
 
         :raises BadRequest: ``ALASAN_REQUIRED``, ``KALENDER_REQUIRED``, and those of
             :meth:`ubah_jadwal`.
@@ -317,12 +318,14 @@ class Lelang:
         """
         self._require(S.DIHENTIKAN_SEMENTARA, code="LELANG_NOT_HALTED")
         alasan = _alasan(alasan)
+        changed = None
         if jadwal_baru is not None:
             if kalender is None:
                 raise BadRequest("KALENDER_REQUIRED", "")
-            self.ubah_jadwal(jadwal_baru, alasan, now, kalender)
+            changed = self.ubah_jadwal(jadwal_baru, alasan, now, kalender)
         status = S.BERJALAN if self.tahapan else S.DIUMUMKAN
         self._record(Transition(J.LANJUTKAN, now, status, self.tahapan, alasan))
+        return changed
 
     def gagalkan(self, now: datetime, alasan: str | None) -> None:
         """Declare the lelang failed (pelelangan gagal, DOMAIN §6.4); also the end

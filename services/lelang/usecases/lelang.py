@@ -424,9 +424,13 @@ def decide_sanggah_banding(uow: Any, request: dict[str, Any], now: datetime,
              + request["alasan"].strip(), actor)
     else:
         jadwal = request.get("jadwal")
-        lelang.lanjutkan(now, request["alasan"], _jadwal(jadwal) if jadwal else None,
-                         deps.kalender)
+        changed = lelang.lanjutkan(now, request["alasan"],
+                                   _jadwal(jadwal) if jadwal else None, deps.kalender)
         copy_to_row(lelang, row, now)
+        if changed is not None:  # peserta, reporting and the portal hear of it
+            emit(uow, contracts.JADWAL_CHANGED, row, now, actor, alasan=changed.alasan,
+                 jadwal=jadwal_view(lelang), perubahan=changed.details["perubahan"])
+            log(uow, row, now, actor, "jadwal_changed", alasan=changed.alasan)
         advance(uow, lelang, row, now)
     emit(uow, contracts.SANGGAH_BANDING_DECIDED, row, now, actor,
          penyedia_id=banding["penyedia_id"], keputusan=keputusan)

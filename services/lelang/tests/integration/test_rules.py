@@ -178,11 +178,27 @@ def test_a_sanggah_banding_halts_the_lelang_until_the_bupati_decides(world):
                                    "nomor": "SPPBJ/1", "tanggal":
                                    world.clock.now().date()})
     assert err.value.code == "LELANG_HALTED"
+    # rejected: it resumes, the stages the halt overran moved a week on
+    current = world.call("get_lelang", {"actor": world.pokja[0], "lelang_id": lid})
+    order = [e["tahapan"] for e in current["jadwal"]]
+    after = order.index("sanggah") + 1
+    jadwal = current["jadwal"][:after] + [
+        {**e, "mulai": e["mulai"] + timedelta(days=7),
+         "selesai": e["selesai"] + timedelta(days=7)}
+        for e in current["jadwal"][after:]]
+    outbox_before = outbox_types(world).count("jadwal_changed")
     view = world.call("decide_sanggah_banding", {
         "actor": world.ppk, "lelang_id": lid, "keputusan": "ditolak",
-        "keputusan_nomor": "SK-BUPATI-7", "alasan": "Sanggah banding tidak beralasan"})
+        "keputusan_nomor": "SK-BUPATI-7", "alasan": "Sanggah banding tidak beralasan",
+        "jadwal": jadwal})
     assert view["status"] == "berjalan" and view["sanggah_banding"]["keputusan"] == (
         "ditolak")
+    # a schedule change like any other: public with its reason, and an event
+    change = [r for r in view["riwayat"] if r["jenis"] == "ubah_jadwal"][-1]
+    assert change["alasan"] == "Sanggah banding tidak beralasan"
+    assert {p["tahapan"] for p in change["details"]["perubahan"]} == set(order[after:])
+    assert outbox_types(world).count("jadwal_changed") == outbox_before + 1
+    world.goto(lid, T.PENUNJUKAN_PENYEDIA)
     sppbj = world.call("issue_sppbj", {"actor": world.ppk, "lelang_id": lid,
                                        "nomor": "SPPBJ/1",
                                        "tanggal": world.clock.now().date()})
