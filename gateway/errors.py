@@ -190,8 +190,11 @@ MESSAGES: dict[str, str] = {
     "LELANG_NOT_HALTED": "Lelang tidak sedang dihentikan sementara; tidak ada "
                          "sanggah banding yang menunggu keputusan.",
     "LELANG_NOT_AT_LAST_STAGE": "Lelang belum sampai pada tahapan terakhir.",
+    "LELANG_NOT_FAILED": "Penghentian hanya dapat dilakukan atas lelang yang "
+                         "dinyatakan gagal.",
     "RETENDER_NOT_FAILED": "Hanya lelang yang gagal yang dapat diulang.",
-    "RETENDER_EXISTS": "Lelang ini sudah diulang.",
+    "RETENDER_EXISTS": "Lelang ini sudah diulang; batalkan draf lelang ulangnya "
+                       "lebih dulu bila pengadaan akan dihentikan.",
     "JADWAL_INVALID": "Jadwal lelang tidak valid. Periksa tahapan yang disebutkan.",
     "JADWAL_UNCHANGED": "Jadwal baru sama dengan jadwal yang berlaku.",
     "JADWAL_STAGE_ALREADY_STARTED": "Tahapan yang sudah dimulai tidak dapat "

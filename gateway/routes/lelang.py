@@ -38,6 +38,7 @@ from gateway.schemas.lelang import (
 )
 from services.common.contracts.lelang import (
     ANNOUNCE_LELANG,
+    CANCEL_LELANG,
     CHANGE_JADWAL,
     CREATE_LELANG,
     FAIL_LELANG,
@@ -46,6 +47,7 @@ from services.common.contracts.lelang import (
     LIST_LELANG_LOG,
     RETENDER_LELANG,
     SET_JADWAL,
+    STOP_LELANG,
 )
 
 blp = ApiBlueprint("lelang", __name__, url_prefix=API_PREFIX,
@@ -162,6 +164,39 @@ def fail_lelang(data: dict[str, Any], lelang_id: str) -> Any:
     The Pokja (or PA/KPA) declares the pelelangan gagal, with a public reason.
     """
     return change(FAIL_LELANG, lelang_id, data)
+
+
+@blp.route("/lelang/<id:lelang_id>/penghentian", methods=["POST"])
+@authenticated(blp)
+@blp.arguments(LelangReasonSchema)
+@blp.response(200, LelangPublicSchema)
+@errors(blp, *ACTION_ERRORS)
+@idempotent(blp)
+def stop_lelang(data: dict[str, Any], lelang_id: str) -> Any:
+    """Stop a failed lelang (penghentian)
+
+    After a pelelangan gagal, the Pokja (or PA/KPA) ends the procurement instead
+    of a re-tender, with a public reason; its peserta are told. Refused while a
+    re-tender of it exists (`RETENDER_EXISTS`) or when it has not failed
+    (`LELANG_NOT_FAILED`).
+    """
+    return change(STOP_LELANG, lelang_id, data)
+
+
+@blp.route("/lelang/<id:lelang_id>/batal", methods=["POST"])
+@authenticated(blp)
+@blp.arguments(LelangReasonSchema)
+@blp.response(200, LelangPublicSchema)
+@errors(blp, *ACTION_ERRORS)
+@idempotent(blp)
+def cancel_lelang(data: dict[str, Any], lelang_id: str) -> Any:
+    """Withdraw a draft lelang
+
+    Its Pokja withdraws a draft before the announcement (status `dibatalkan`); it
+    was never public, and the paket may get a new lelang. Refused once announced
+    (`LELANG_NOT_DRAFT`).
+    """
+    return change(CANCEL_LELANG, lelang_id, data)
 
 
 @blp.route("/lelang/<id:lelang_id>/ulang", methods=["POST"])

@@ -28,6 +28,8 @@ STATUS_LELANG = {
     "dihentikan_sementara": "Dihentikan sementara (sanggah banding)",
     "gagal": "Gagal",
     "selesai": "Selesai",
+    "dihentikan": "Dihentikan (penghentian pengadaan)",
+    "dibatalkan": "Dibatalkan sebelum diumumkan",
 }
 #: in the order of a lelang's life (DOMAIN §6), for the stage filter
 TAHAPAN = {
@@ -66,6 +68,8 @@ RIWAYAT = {
     "lanjutkan": "Dilanjutkan",
     "gagalkan": "Dinyatakan gagal",
     "selesaikan": "Selesai",
+    "hentikan": "Pengadaan dihentikan",
+    "batalkan": "Draf dibatalkan",
 }
 PERINGKAT = {1: "Pemenang", 2: "Pemenang cadangan 1", 3: "Pemenang cadangan 2"}
 SAMPUL = {"single": "Satu file", "file_1": "File I (administrasi dan teknis)",

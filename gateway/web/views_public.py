@@ -16,7 +16,8 @@ from gateway.web.state import web_state
 from gateway.web.statistik import load_statistik
 from services.common.errors import NotFound
 
-PUBLIC_STATUS = [s for s in labels.STATUS_LELANG if s != "draft"]
+#: statuses a public lelang can have (a draft, withdrawn or not, was never public)
+PUBLIC_STATUS = [s for s in labels.STATUS_LELANG if s not in ("draft", "dibatalkan")]
 
 
 def this_year() -> int:

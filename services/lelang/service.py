@@ -6,7 +6,8 @@ RPCs (contracts in ``services/common/contracts/lelang.py``; * = idempotent):
   RUP, paket  create_rup*, list_rup, set_ambang_batas*, list_ambang_batas,
               create_paket*, assign_pokja*, get_paket, list_paket
   lelang      create_lelang*, set_jadwal*, announce_lelang*, change_jadwal*,
-              fail_lelang*, retender_lelang*, get_lelang, list_lelang,
+              fail_lelang*, stop_lelang*, cancel_lelang*,
+              retender_lelang*, get_lelang, list_lelang,
               list_lelang_log
   peserta     register_peserta*, list_peserta, authorize_dokumen, issue_adendum*,
               ask_pertanyaan*, answer_pertanyaan*, list_pertanyaan,
@@ -86,6 +87,8 @@ class LelangService:
     announce_lelang = _entry(contracts.ANNOUNCE_LELANG, "announce_lelang")
     change_jadwal = _entry(contracts.CHANGE_JADWAL, "change_jadwal")
     fail_lelang = _entry(contracts.FAIL_LELANG, "fail_lelang")
+    stop_lelang = _entry(contracts.STOP_LELANG, "stop_lelang")
+    cancel_lelang = _entry(contracts.CANCEL_LELANG, "cancel_lelang")
     retender_lelang = _entry(contracts.RETENDER_LELANG, "retender_lelang")
     get_lelang = _entry(contracts.GET_LELANG, "get_lelang")
     list_lelang = _entry(contracts.LIST_LELANG, "list_lelang")

@@ -40,8 +40,16 @@ def c(stack):
 
 
 def announced_lelang(c: Client) -> str:
+    lelang_id = draft_lelang(c)
+    c.ok("pokja", "POST", f"/lelang/{lelang_id}/umumkan")
+    return lelang_id
+
+
+def draft_lelang(c: Client, nama: str = "Pengadaan Alat Kesehatan") -> str:
+    """A paket of the module's PPK, its Pokja assigned, and a draft lelang of it
+    (pascakualifikasi 1 file, starting in three days)."""
     paket = c.ok("ppk", "POST", "/paket", 201, json={
-        "nama": "Pengadaan Alat Kesehatan", "tahun_anggaran": c.now().year,
+        "nama": nama, "tahun_anggaran": c.now().year,
         "sumber_dana": "APBD", "pagu": "800000000.00", "nilai_hps": "750000000.00",
         "kategori": "barang", "lokasi": "Amlapura",
         "dokumen": [c.upload("ppk", "KAK alkes")]})
@@ -55,7 +63,6 @@ def announced_lelang(c: Client) -> str:
         "metode_evaluasi": "sistem_gugur",
         "jadwal": [{"tahapan": str(e.tahapan), "mulai": e.mulai.isoformat(),
                     "selesai": e.selesai.isoformat()} for e in jadwal]})
-    c.ok("pokja", "POST", f"/lelang/{lelang['lelang_id']}/umumkan")
     return lelang["lelang_id"]
 
 

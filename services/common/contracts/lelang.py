@@ -62,6 +62,8 @@ class StatusLelang(enum.StrEnum):
     DIHENTIKAN_SEMENTARA = "dihentikan_sementara"
     GAGAL = "gagal"
     SELESAI = "selesai"
+    DIHENTIKAN = "dihentikan"  # penghentian after gagal: no re-tender (final)
+    DIBATALKAN = "dibatalkan"  # a draft withdrawn before announcement (final)
 
 
 class StatusPaket(enum.StrEnum):
@@ -485,6 +487,12 @@ CHANGE_JADWAL = RpcContract(SERVICE, "change_jadwal", ChangeJadwalRequest,
                             LelangSchema, idempotent=True)
 FAIL_LELANG = RpcContract(SERVICE, "fail_lelang", ReasonRequest, LelangSchema,
                           idempotent=True)
+STOP_LELANG = RpcContract(SERVICE, "stop_lelang", ReasonRequest, LelangSchema,
+                          idempotent=True,
+                          description="penghentian of a failed lelang (no re-tender)")
+CANCEL_LELANG = RpcContract(SERVICE, "cancel_lelang", ReasonRequest, LelangSchema,
+                            idempotent=True,
+                            description="withdraw a draft before its announcement")
 GET_LELANG = RpcContract(SERVICE, "get_lelang", Schema.from_dict({
     "actor": fields.Nested(ActorSchema, load_default=None, allow_none=True),
     "lelang_id": id_field()}, name="GetLelangRequest"), LelangSchema)
@@ -946,6 +954,11 @@ class LelangFailedPayload(LelangRefPayload):
     peserta_ids = fields.List(fields.String(), required=True)
 
 
+class LelangStoppedPayload(LelangRefPayload):
+    alasan = fields.String(required=True)
+    peserta_ids = fields.List(fields.String(), required=True)
+
+
 class SppbjIssuedPayload(LelangRefPayload):
     nomor = fields.String(required=True)
     tanggal = fields.Date(required=True)
@@ -1000,6 +1013,8 @@ SANGGAH_BANDING_RECORDED = _event("sanggah_banding_recorded", SanggahBandingPayl
 SANGGAH_BANDING_DECIDED = _event("sanggah_banding_decided", SanggahBandingPayload,
                                  "the Bupati's decision on a sanggah banding")
 LELANG_FAILED = _event("lelang_failed", LelangFailedPayload, "pelelangan gagal")
+LELANG_STOPPED = _event("lelang_stopped", LelangStoppedPayload,
+                        "penghentian: a failed lelang ends without a re-tender")
 SPPBJ_ISSUED = _event("sppbj_issued", SppbjIssuedPayload, "the PPK issued the SPPBJ")
 KONTRAK_SIGNED = _event("kontrak_signed", KontrakSignedPayload,
                         "the kontrak was signed; the lelang is finished")

@@ -35,6 +35,7 @@ from .jadwal import (
 )
 from .kalender import WITA, Kalender, to_wita_date
 from .lelang import (
+    NOT_PUBLIC,
     JenisTransisi,
     Lelang,
     StatusLelang,
@@ -67,6 +68,7 @@ from .ruleset import (
 from .tahapan import TahapanLelang
 
 __all__ = [
+    "NOT_PUBLIC",
     "DEFAULT_BOBOT_TEKNIS",
     "HasilPeserta",
     "checked_price",

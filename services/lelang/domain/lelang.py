@@ -36,7 +36,8 @@ from .tahapan import TahapanLelang
 
 
 class StatusLelang(enum.StrEnum):
-    """DOMAIN §5.2: Draft, Announced, InProgress, Failed, Contracted.
+    """DOMAIN §5.2: Draft, Announced, InProgress, Failed, Contracted, Stopped,
+    Cancelled.
 
     The halt by a sanggah banding (§8.2 "tender HALTED") is temporary, so it is
     not called ``dihentikan``: §5.2's "Stopped" is the final *penghentian*.
@@ -48,6 +49,8 @@ class StatusLelang(enum.StrEnum):
     DIHENTIKAN_SEMENTARA = "dihentikan_sementara"  # sanggah banding pending
     GAGAL = "gagal"
     SELESAI = "selesai"
+    DIHENTIKAN = "dihentikan"  # penghentian after gagal: no re-tender follows
+    DIBATALKAN = "dibatalkan"  # a draft withdrawn before its announcement
 
 
 class JenisTransisi(enum.StrEnum):
@@ -59,11 +62,15 @@ class JenisTransisi(enum.StrEnum):
     LANJUTKAN = "lanjutkan"
     GAGALKAN = "gagalkan"
     SELESAIKAN = "selesaikan"
+    HENTIKAN = "hentikan"
+    BATALKAN = "batalkan"
 
 
 S = StatusLelang
 J = JenisTransisi
 _RUNNING = (S.DIUMUMKAN, S.BERJALAN)
+#: never announced, so never public: a draft, and a draft withdrawn
+NOT_PUBLIC = frozenset({S.DRAFT, S.DIBATALKAN})
 
 
 @dataclass(frozen=True)
@@ -354,6 +361,31 @@ class Lelang:
                 {"tahapan": str(self.tahapan), "last": str(last)},
             )
         self._record(Transition(J.SELESAIKAN, now, S.SELESAI, self.tahapan))
+
+    def hentikan(self, now: datetime, alasan: str | None) -> None:
+        """Penghentian (DOMAIN §5.2 Failed → Stopped; Perpres 54/2010 Pasal 84): a
+        failed lelang ends for good instead of a re-evaluation or a re-tender.
+        Whether a re-tender exists already is the caller's to check (it is a
+        link between two lelang).
+
+        :raises BadRequest: ``ALASAN_REQUIRED``.
+        :raises InvalidTransition: ``LELANG_NOT_FAILED``.
+        """
+        self._require(S.GAGAL, code="LELANG_NOT_FAILED")
+        alasan = _alasan(alasan)
+        self._record(Transition(J.HENTIKAN, now, S.DIHENTIKAN, self.tahapan, alasan))
+
+    def batalkan(self, now: datetime, alasan: str | None) -> None:
+        """Withdraw a draft before its announcement (DOMAIN §5.2 Draft →
+        Cancelled): it was never public, so nothing is announced; the paket may
+        get a new lelang.
+
+        :raises BadRequest: ``ALASAN_REQUIRED``.
+        :raises InvalidTransition: ``LELANG_NOT_DRAFT``.
+        """
+        self._require(S.DRAFT, code="LELANG_NOT_DRAFT")
+        alasan = _alasan(alasan)
+        self._record(Transition(J.BATALKAN, now, S.DIBATALKAN, None, alasan))
 
     # -------------------------------------------------------------- internals
     def _require(self, *allowed: StatusLelang, code: str) -> None:

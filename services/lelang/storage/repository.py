@@ -202,7 +202,8 @@ class LelangRepository:
         if only_ids is not None:
             query = query.where(LelangRow.lelang_id.in_(only_ids or {""}))
         else:
-            query = query.where(LelangRow.status != str(StatusLelang.DRAFT))
+            query = query.where(LelangRow.status.notin_(
+                [str(StatusLelang.DRAFT), str(StatusLelang.DIBATALKAN)]))
         for name in ("agency_id", "metode", "kategori", "status", "tahapan"):
             if f.get(name):
                 query = query.where(getattr(LelangRow, name) == str(f[name]))

@@ -17,6 +17,7 @@ from .lelang import (
     advance_due,
     announce_lelang,
     business_figures,
+    cancel_lelang,
     change_jadwal,
     create_lelang,
     decide_sanggah_banding,
@@ -27,6 +28,7 @@ from .lelang import (
     record_sanggah_banding,
     retender_lelang,
     set_jadwal,
+    stop_lelang,
 )
 from .paket import (
     assign_pokja,
@@ -66,7 +68,7 @@ from .sanggah import (
 
 __all__ = [
     "Deps", "advance_due", "announce_hasil", "announce_lelang", "answer_pertanyaan",
-    "business_figures",
+    "business_figures", "cancel_lelang", "stop_lelang",
     "answer_sanggah", "ask_pertanyaan", "assign_pokja", "authorize_dokumen",
     "change_jadwal", "create_lelang", "create_paket", "create_rup",
     "decide_pemenang", "decide_sanggah_banding", "evaluate_kualifikasi",

@@ -25,6 +25,7 @@ from services.common.errors import (
     Unauthenticated,
 )
 from services.lelang.domain import (
+    NOT_PUBLIC,
     Kalender,
     Lelang,
     LelangAction,
@@ -173,9 +174,10 @@ def load(uow: Any, lelang_id: str, lock: str | None = None) -> tuple[Lelang, Lel
 
 def load_visible(uow: Any, lelang_id: str, actor: Actor | None) -> tuple[Lelang,
                                                                       LelangRow]:
-    """A draft is visible to its own Pokja, PPK and Auditors only."""
+    """A draft (and a withdrawn one) is visible to its own Pokja, PPK and Auditors
+    only."""
     lelang, row = load(uow, lelang_id)
-    if lelang.status is S.DRAFT and not is_party(actor, row):
+    if lelang.status in NOT_PUBLIC and not is_party(actor, row):
         raise NotFound("LELANG_NOT_FOUND", "lelang not found",
                        {"lelang_id": lelang_id})
     return lelang, row

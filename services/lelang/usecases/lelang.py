@@ -320,6 +320,58 @@ def retender_lelang(uow: Any, request: dict[str, Any], now: datetime,
         "retender_dari": row.lelang_id}, now, deps)
 
 
+def stop_lelang(uow: Any, request: dict[str, Any], now: datetime, deps: Deps) -> dict:
+    """Penghentian (DOMAIN §5.2 Failed → Stopped; Perpres 54/2010 Pasal 84(1)): a
+    failed lelang ends without a re-tender, by its Pokja or the PA/KPA; public,
+    and its peserta are told (lelang_stopped).
+
+    :raises Conflict: ``RETENDER_EXISTS`` (the other follow-up was chosen).
+    :raises InvalidTransition: ``LELANG_NOT_FAILED``.
+    """
+    lelang, row = load(uow, request["lelang_id"], lock="update")
+    actor = require_user(request["actor"])
+    if not (is_pokja(actor, row) or is_pa(actor, row)):
+        raise Forbidden("NOT_POKJA_OF_LELANG", "only its Pokja or PA/KPA")
+    require_writer(actor, Role.POKJA, Role.PA, Role.KPA)
+    if row.retender_oleh:
+        raise Conflict("RETENDER_EXISTS", "this lelang was re-tendered already",
+                       {"retender_oleh": row.retender_oleh})
+    alasan = request["alasan"].strip()
+    lelang.hentikan(now, alasan)
+    copy_to_row(lelang, row, now)
+    emit(uow, contracts.LELANG_STOPPED, row, now, actor, alasan=alasan,
+         peserta_ids=peserta_ids(uow, row))
+    log(uow, row, now, actor, "lelang_stopped", alasan=alasan)
+    uow.commit()
+    return lelang_view(uow, lelang, row, actor, now)
+
+
+def cancel_lelang(uow: Any, request: dict[str, Any], now: datetime,
+                  deps: Deps) -> dict:
+    """Withdraw a draft before its announcement (DOMAIN §5.2 Draft → Cancelled),
+    by its Pokja. It was never public, so nothing is announced; the paket may get
+    a new lelang, and a withdrawn re-tender frees the failed lelang for another.
+
+    :raises InvalidTransition: ``LELANG_NOT_DRAFT``.
+    """
+    _, unlocked = load(uow, request["lelang_id"])
+    paket = load_paket(uow, unlocked.paket_id, lock="update")  # create_lelang's order
+    lelang, row = load(uow, request["lelang_id"], lock="update")
+    actor = require_pokja(request["actor"], row)
+    alasan = request["alasan"].strip()
+    lelang.batalkan(now, alasan)
+    copy_to_row(lelang, row, now)
+    if row.retender_dari:
+        _, previous = load(uow, row.retender_dari, lock="update")
+        if previous.retender_oleh == row.lelang_id:
+            previous.retender_oleh = None
+    else:
+        paket.status = str(contracts.StatusPaket.DITUGASKAN)
+    log(uow, row, now, actor, "lelang_cancelled", alasan=alasan)
+    uow.commit()
+    return lelang_view(uow, lelang, row, actor, now)
+
+
 # ------------------------------------------------------------------ queries
 def get_lelang(uow: Any, request: dict[str, Any], now: datetime, deps: Deps) -> dict:
     """Public view, with more for the parties concerned (drafts: parties only)."""

@@ -16,6 +16,7 @@ from typing import Any
 from services.common.auth import Actor
 from services.common.contracts import lelang as contracts
 from services.lelang.domain import (
+    NOT_PUBLIC,
     HasilPeserta,
     Lelang,
     Sampul,
@@ -150,7 +151,7 @@ def lelang_view(uow: Any, lelang: Lelang, row: LelangRow, actor: Actor | None,
     party = is_party(actor, row)
     announced = bool(hasil.get("pemenang_diumumkan"))
     opened = (hasil.get("dibuka") or {}).get(first_sampul(lelang))
-    kunci = [] if lelang.status.value == "draft" else [
+    kunci = [] if lelang.status in NOT_PUBLIC else [
         {"sampul": contracts.Sampul(k.sampul), "key_id": k.key_id,
          "public_key": k.public_key} for k in uow.lelang.kunci(row.lelang_id)]
     jumlah_penawaran = None

@@ -137,6 +137,8 @@ TABLE: Mapping[tuple[str, str], Rule] = dict([
     _rule("lelang", "sanggah_banding_recorded", A.POKJA, A.PPK, A.PA_KPA),
     _rule("lelang", "sanggah_banding_decided", A.POKJA, A.PPK, A.PA_KPA),
     _rule("lelang", "lelang_failed", A.PESERTA),
+    # penghentian after a pelelangan gagal: the same peserta hear it is final
+    _rule("lelang", "lelang_stopped", A.PESERTA),
     _rule("lelang", "sppbj_issued", A.PENYEDIA, A.PPK),  # the winner and the PPK
     _rule("lelang", "kontrak_signed", A.PENYEDIA, A.PPK),
     # -------------------------------------------------------------- pengaduan

@@ -153,6 +153,11 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
     "lelang.lelang_failed": (
         "Lelang $nama ($kode) dinyatakan gagal",
         "Lelang $nama ($kode) dinyatakan gagal (ke-$gagal_ke): $alasan"),
+    "lelang.lelang_stopped": (
+        "Proses pengadaan $nama ($kode) dihentikan",
+        "Setelah pelelangan gagal, proses pengadaan $nama ($kode) dihentikan "
+        "(penghentian): $alasan\n\n"
+        "Tidak akan ada lelang ulang untuk paket ini."),
     "lelang.sppbj_issued": (
         "SPPBJ lelang $nama ($kode) diterbitkan",
         "Surat Penunjukan Penyedia Barang/Jasa nomor $nomor tanggal $tanggal untuk "

@@ -78,7 +78,7 @@ GROUP_FIELDS = ("agency_id", "satker_id", "tahun_anggaran", "metode", "kategori"
 
 # mirrors of the wire enums (a test keeps them equal to the contracts)
 STATUS_LELANG = ("draft", "diumumkan", "berjalan", "dihentikan_sementara", "gagal",
-                 "selesai")
+                 "selesai", "dihentikan", "dibatalkan")
 STATUS_PAKET = ("dibuat", "dilelangkan", "selesai", "gagal")
 STATUS_PENGADUAN = ("diterima", "diperiksa", "diteruskan", "ditindaklanjuti",
                     "selesai", "ditolak")
@@ -87,7 +87,12 @@ STATUS_PENYEDIA = ("menunggu_verifikasi", "terverifikasi", "ditolak", "nonaktif"
                    "daftar_hitam")
 #: a complaint in one of these is no longer open
 PENGADUAN_TERTUTUP = ("selesai", "ditolak")
-_TERMINAL = frozenset({"gagal", "selesai", "ditolak"})
+_TERMINAL = frozenset({"gagal", "selesai", "ditolak", "dihentikan", "dibatalkan"})
+#: final lelang statuses: at the same second they win over any other terminal one
+#: (dihentikan over the gagal it follows)
+_FINAL = frozenset({"dihentikan", "dibatalkan"})
+#: a lelang in one of these failed (a stopped one failed before it was stopped)
+GAGAL = ("gagal", "dihentikan")
 
 
 # ------------------------------------------------------------------ value helpers
@@ -124,15 +129,20 @@ def _hours(delta: timedelta) -> str:
         CENT, rounding=ROUND_HALF_UP))
 
 
+def _rank(status: str | None) -> int:
+    return 2 if status in _FINAL else 1 if status in _TERMINAL else 0
+
+
 def _newer(s: Summary, at: str, status: str | None) -> bool:
     """Whether an event at ``at`` (bringing ``status``) is the latest one known:
-    later wins; at the same second a terminal status is not undone."""
+    later wins; at the same second a terminal status is not undone (nor a final
+    one, dihentikan, by the gagal it follows)."""
     last = s.get("diperbarui_pada")
     if last is None or at > last:
         return True
     if at < last:
         return False
-    return not (s.get("status") in _TERMINAL and status not in _TERMINAL)
+    return _rank(status) >= _rank(s.get("status"))
 
 
 def _base(**fields: Any) -> Summary:
@@ -151,7 +161,8 @@ def _new_lelang(p: Mapping[str, Any]) -> Summary:
         nilai_kontrak=None, penghematan=None, jumlah_peserta=0, jumlah_penawaran=0,
         jumlah_penawaran_sumber="tanda_terima", jumlah_penawaran_diumumkan=None,
         jumlah_sanggah=0, jumlah_sanggah_banding=0, jumlah_perubahan_jadwal=0,
-        gagal=False, alasan_gagal=None, gagal_ke=None, retender_dari=None,
+        gagal=False, alasan_gagal=None, gagal_ke=None, alasan_penghentian=None,
+        dihentikan_pada=None, retender_dari=None,
         ruleset=None, diumumkan_pada=None, tahapan_mulai={}, durasi_tahapan={},
         pemenang=None, pemenang_diumumkan_pada=None, selesai_pada=None,
         peserta_ids=[], penawar_ids=[], sanggah_ids=[], event_ids=[])
@@ -242,6 +253,18 @@ def _on_failed(s: Summary, p: Mapping[str, Any], e: Event) -> None:
              selesai_pada=iso(e.occurred_at))
 
 
+def _on_stopped(s: Summary, p: Mapping[str, Any], e: Event) -> None:
+    """Penghentian after a pelelangan gagal: the lelang ends for good (no
+    re-tender). It stays a failed lelang: ``alasan_gagal``/``gagal_ke`` are the
+    failure's, and it ended when it failed (``selesai_pada`` is the failure's time
+    once lelang_failed is known, whatever the delivery order)."""
+    for pid in p.get("peserta_ids", ()):
+        _add(s, "peserta_ids", pid)
+    s.update(alasan_penghentian=_str(p["alasan"]), dihentikan_pada=iso(e.occurred_at))
+    if s["selesai_pada"] is None:
+        s["selesai_pada"] = iso(e.occurred_at)
+
+
 def _on_kontrak(s: Summary, p: Mapping[str, Any], e: Event) -> None:
     s.update(nilai_kontrak=_amount(p["nilai"]),
              nilai_hps=_amount(p.get("nilai_hps")) or s["nilai_hps"],
@@ -261,10 +284,12 @@ _LELANG: Mapping[str, Callable[[Summary, Mapping[str, Any], Event], None]] = {
     "sanggah_banding_recorded": _on_banding,
     "sanggah_banding_decided": _upheld,
     "lelang_failed": _on_failed,
+    "lelang_stopped": _on_stopped,
     "kontrak_signed": _on_kontrak,
 }
 #: the status an event type implies, whatever its payload says
-_STATUS_OF = {"lelang_failed": "gagal", "kontrak_signed": "selesai"}
+_STATUS_OF = {"lelang_failed": "gagal", "lelang_stopped": "dihentikan",
+              "kontrak_signed": "selesai"}
 
 
 def _derive_lelang(s: Summary) -> None:
@@ -276,7 +301,7 @@ def _derive_lelang(s: Summary) -> None:
         s["jumlah_penawaran_sumber"] = "tanda_terima"
     s["jumlah_peserta"] = len(s["peserta_ids"])
     s["jumlah_sanggah"] = len(s["sanggah_ids"])
-    s["gagal"] = s["status"] == "gagal"
+    s["gagal"] = s["status"] in GAGAL
     hps, kontrak = _dec(s["nilai_hps"]), _dec(s["nilai_kontrak"])
     s["penghematan"] = (None if hps is None or kontrak is None
                         else _amount(hps - kontrak))
@@ -301,17 +326,21 @@ def fold_lelang(summary: Summary | None, event: Event) -> Summary | None:
     metode, metode_evaluasi, kategori, ruleset, status, tahapan, pagu, nilai_hps,
     nilai_kontrak, penghematan`` (HPS - contract value, when both are known),
     ``jumlah_peserta`` (distinct, from peserta_registered and the peserta lists of
-    pemenang_announced / lelang_failed), ``jumlah_penawaran`` (distinct bidders of
-    penawaran_submitted, replaced by the announced number once pemenang_announced
-    gives it; ``jumlah_penawaran_sumber`` says which: ``tanda_terima`` is internal,
-    ``pengumuman_pemenang`` public), ``jumlah_penawaran_diumumkan``,
-    ``jumlah_sanggah`` (distinct sanggah), ``jumlah_sanggah_banding``,
-    ``jumlah_perubahan_jadwal``, ``gagal`` + ``alasan_gagal`` + ``gagal_ke``,
+    pemenang_announced / lelang_failed / lelang_stopped), ``jumlah_penawaran``
+    (distinct bidders of penawaran_submitted, replaced by the announced number
+    once pemenang_announced gives it; ``jumlah_penawaran_sumber`` says which:
+    ``tanda_terima`` is internal, ``pengumuman_pemenang`` public),
+    ``jumlah_penawaran_diumumkan``, ``jumlah_sanggah`` (distinct sanggah),
+    ``jumlah_sanggah_banding``,
+    ``jumlah_perubahan_jadwal``, ``gagal`` (status gagal or dihentikan: a stopped
+    lelang failed first) + ``alasan_gagal`` + ``gagal_ke`` (of lelang_failed),
+    ``alasan_penghentian`` + ``dihentikan_pada`` (lelang_stopped, penghentian),
     ``retender_dari``, ``diumumkan_pada``, ``tahapan_mulai`` (stage -> ISO start,
     in order), ``durasi_tahapan`` (stage -> hours until the next stage started,
     the last one until the lelang ended, as decimal strings), ``pemenang``
     (``penyedia_id, nama, harga``) and ``pemenang_diumumkan_pada``,
-    ``selesai_pada`` (kontrak signed or lelang failed), ``diperbarui_pada``; and,
+    ``selesai_pada`` (kontrak signed or lelang failed; a stopped lelang ended when
+    it failed), ``diperbarui_pada``; and,
     internal, ``peserta_ids, penawar_ids, sanggah_ids, event_ids``.
     """
     p = event.payload
@@ -532,6 +561,9 @@ ROUTES: Mapping[tuple[str, str], tuple[Route, ...]] = {
     # several kinds
     (_L, "lelang_announced"): (_TO_LELANG, Route("paket", "paket_id")),
     (_L, "lelang_failed"): (_TO_LELANG, Route("paket", "paket_id", via="lelang")),
+    # the lelang only: its paket stays gagal (the status lelang_failed gave it; a
+    # penghentian means no re-tender, so nothing changes it any more)
+    (_L, "lelang_stopped"): (_TO_LELANG,),
     (_L, "kontrak_signed"): (_TO_LELANG, Route("paket", "paket_id")),
     # the lelang only: figures, or at least its status and stage
     (_L, "jadwal_changed"): (_TO_LELANG,),

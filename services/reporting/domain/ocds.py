@@ -449,6 +449,25 @@ def _failed(c: _Ctx) -> list[Release]:
         awards=awards, contracts=contracts)]
 
 
+def _stopped(c: _Ctx) -> list[Release]:
+    """Penghentian: a failed lelang ends without a re-tender (DOMAIN §13:
+    ``tenderCancellation``, ``tender.status=cancelled``), the reason in a
+    ``cancellationDetails`` document as for the failure. An award or pending
+    contract still open (normally none: the failure cancelled them) is cancelled
+    with it."""
+    awards = _cancel(c.state.awards if c.state else {},
+                     "Dibatalkan: penghentian proses pengadaan")
+    contracts = [{"id": cid, "status": "cancelled"} for cid, status in sorted(
+        (c.state.contracts if c.state else {}).items()) if status == "pending"]
+    tags = ["tenderCancellation"] + (["awardCancellation"] if awards else [])
+    return [c.release(tags, tender={
+        "id": str(c.p["kode"]), "status": "cancelled",
+        "documents": [{"id": "penghentian", "documentType": "cancellationDetails",
+                       "title": "Penghentian proses pengadaan (tanpa lelang ulang)",
+                       "description": str(c.p["alasan"]), "datePublished": c.date}]},
+        awards=awards, contracts=contracts)]
+
+
 def _sppbj(c: _Ctx) -> list[Release]:
     """SPPBJ: the award is in force (``active``) and a contract will be signed
     (``pending``). Tags follow the releaseTag codelist: ``awardUpdate`` after the
@@ -505,6 +524,8 @@ TABLE: Mapping[tuple[str, str], Rule] = {
                                   "an upheld sanggah cancels the award"),
     (L, "lelang_failed"): Rule(("tenderUpdate", "awardCancellation"), _failed,
                                "tender.status=unsuccessful (+ awards cancelled)"),
+    (L, "lelang_stopped"): Rule(("tenderCancellation", "awardCancellation"), _stopped,
+                                "penghentian: tender.status=cancelled, no re-tender"),
     (L, "sppbj_issued"): Rule(("award", "awardUpdate", "contract"), _sppbj,
                               "award active, contract pending"),
     (L, "kontrak_signed"): Rule(("contract", "contractUpdate", "tenderUpdate"),

@@ -81,6 +81,20 @@ def later(days: float) -> datetime:
     return T0 + timedelta(days=days)
 
 
+def stopped_stream(delay: timedelta = timedelta(days=7)) -> list[Event]:
+    """The failed lelang of the recorded ``failed_then_retender`` stream (up to its
+    lelang_failed, before the retender), then its penghentian (``lelang_stopped``)
+    ``delay`` after the failure: a failed lelang that ends without a re-tender."""
+    events = recorded("failed_then_retender")
+    cut = [e.event_type for e in events].index("lelang_failed") + 1
+    failed = events[cut - 1]
+    payload = sample("lelang_stopped", **{k: failed.payload[k] for k in (
+        "lelang_id", "kode", "nama", "agency_id", "ppk_id", "pokja_ids", "tahapan",
+        "peserta_ids")})
+    stopped = event("lelang_stopped", payload, at=failed.occurred_at + delay)
+    return [*events[:cut], stopped]
+
+
 # ------------------------------------------------------------------ builders
 def jadwal(*stages: str) -> list[dict[str, Any]]:
     """Consecutive one-day stages from 7 Dec 2026 08:00 WITA."""

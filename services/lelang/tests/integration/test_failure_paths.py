@@ -256,3 +256,101 @@ def test_a_bid_that_will_not_open_is_reported_not_dropped(world):
                if p["penyedia_id"] == bidders[0].penyedia_id)
     assert bad["gagal_dibuka"] and bad["dokumen"] is None
     assert bad["harga"] is not None  # the price envelope itself was intact
+
+
+# ------------------------------------------- after gagal: penghentian; draft: batal
+def _outbox(w, event_type: str) -> list[dict]:
+    from services.lelang.storage.models import INFRA
+
+    with w.db.sessionmaker() as session:
+        rows = session.execute(select(INFRA.outbox.c.envelope).where(
+            INFRA.outbox.c.event_type == event_type))
+        return [r.envelope["payload"] for r in rows]
+
+
+def _failed(w):
+    lid, bidders = registered(w)
+    w.call("fail_lelang", {"actor": w.pokja[0], "lelang_id": lid,
+                           "alasan": "HPS keliru dihitung"})
+    return lid, bidders
+
+
+def test_a_failed_lelang_is_stopped_once_publicly_and_never_re_tendered(world):
+    lid, bidders = _failed(world)
+    with pytest.raises(Forbidden):
+        world.call("stop_lelang", {"actor": bidders[0], "lelang_id": lid,
+                                   "alasan": "bukan haknya"})
+    view = world.call("stop_lelang", {"actor": world.pa, "lelang_id": lid,
+                                      "alasan": "  Anggaran dialihkan  "})
+    assert view["status"] == "dihentikan"
+    public = world.call("get_lelang", {"actor": None, "lelang_id": lid})
+    last = public["riwayat"][-1]
+    assert (public["status"], last["jenis"], last["alasan"]) == (
+        "dihentikan", "hentikan", "Anggaran dialihkan")
+    assert public["alasan_gagal"] == "HPS keliru dihitung"  # why it failed stays
+    [event] = _outbox(world, "lelang_stopped")
+    assert event["alasan"] == "Anggaran dialihkan" and event["status"] == "dihentikan"
+    assert sorted(event["peserta_ids"]) == sorted(b.penyedia_id for b in bidders)
+    with pytest.raises(Conflict) as err:
+        world.call("retender_lelang", {"actor": world.pokja[0], "lelang_id": lid})
+    assert err.value.code == "RETENDER_NOT_FAILED"
+    with pytest.raises(InvalidTransition) as err:
+        world.call("stop_lelang", {"actor": world.pa, "lelang_id": lid,
+                                   "alasan": "sekali lagi"})
+    assert err.value.code == "LELANG_NOT_FAILED"
+
+
+def test_a_running_lelang_is_not_stopped_and_a_re_tendered_one_neither(world):
+    lid, _ = registered(world)
+    with pytest.raises(InvalidTransition) as err:
+        world.call("stop_lelang", {"actor": world.pokja[0], "lelang_id": lid,
+                                   "alasan": "terlalu cepat"})
+    assert err.value.code == "LELANG_NOT_FAILED"
+    world.call("fail_lelang", {"actor": world.pokja[0], "lelang_id": lid,
+                               "alasan": "HPS keliru dihitung"})
+    retender = world.call("retender_lelang", {"actor": world.pokja[0],
+                                              "lelang_id": lid})
+    with pytest.raises(Conflict) as err:
+        world.call("stop_lelang", {"actor": world.pokja[0], "lelang_id": lid,
+                                   "alasan": "berhenti saja"})
+    assert err.value.code == "RETENDER_EXISTS"
+    # the re-tender is withdrawn as a draft: the failed one is free again
+    world.call("cancel_lelang", {"actor": world.pokja[1],
+                                 "lelang_id": retender["lelang_id"],
+                                 "alasan": "Pengadaan tidak dilanjutkan"})
+    old = world.call("get_lelang", {"actor": None, "lelang_id": lid})
+    assert old["retender_oleh"] is None
+    stopped = world.call("stop_lelang", {"actor": world.pokja[0], "lelang_id": lid,
+                                         "alasan": "Pengadaan tidak dilanjutkan"})
+    assert stopped["status"] == "dihentikan"
+
+
+def test_a_withdrawn_draft_was_never_public_and_frees_its_paket(world):
+    draft = world.lelang(M.PASCAKUALIFIKASI_1_FILE, announce=False)
+    lid = draft["lelang_id"]
+    with pytest.raises(Forbidden):
+        world.call("cancel_lelang", {"actor": world.ppk, "lelang_id": lid,
+                                     "alasan": "bukan Pokja"})
+    view = world.call("cancel_lelang", {"actor": world.pokja[0], "lelang_id": lid,
+                                        "alasan": "Spesifikasi disusun ulang"})
+    assert view["status"] == "dibatalkan" and view["kunci_publik"] == []
+    with pytest.raises(EprocError) as err:
+        world.call("get_lelang", {"actor": None, "lelang_id": lid})
+    assert err.value.code == "LELANG_NOT_FOUND"
+    listed = world.call("list_lelang", {"actor": None, "page": 1, "per_page": 100})
+    assert lid not in {item["lelang_id"] for item in listed["items"]}
+    assert not _outbox(world, "lelang_announced")  # nothing was ever announced
+    for action in ("announce_lelang", "cancel_lelang"):
+        with pytest.raises(InvalidTransition) as err:
+            world.call(action, {"actor": world.pokja[0], "lelang_id": lid,
+                                "alasan": "lagi"})
+        assert err.value.code == "LELANG_NOT_DRAFT"
+    paket = world.call("get_paket", {"actor": world.ppk, "paket_id": draft["paket_id"]})
+    assert paket["status"] == "ditugaskan"
+    start = world.kalender.next_working_day(world.now.date() + timedelta(days=1))
+    again = world.call("create_lelang", {
+        "actor": world.pokja[0], "paket_id": draft["paket_id"],
+        "metode": M.PASCAKUALIFIKASI_1_FILE, "metode_evaluasi": "sistem_gugur",
+        "jadwal": world.jadwal(M.PASCAKUALIFIKASI_1_FILE, start),
+        "dokumen": [world.upload(b"%PDF-y")]})
+    assert again["status"] == "draft" and again["lelang_id"] != lid

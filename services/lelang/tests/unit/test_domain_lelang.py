@@ -186,12 +186,17 @@ def test_late_timer_catches_up_in_order():
     assert apply_due(lelang, now) == []
 
 
-@pytest.mark.parametrize("final", ["draft", "gagal", "selesai"])
+@pytest.mark.parametrize("final", ["draft", "gagal", "selesai", "dihentikan",
+                                   "dibatalkan"])
 def test_nothing_is_due_for_draft_failed_or_finished(final):
     lelang = _lelang()
-    if final == "gagal":
+    if final in ("gagal", "dihentikan"):
         lelang.umumkan(NOW_70, KALENDER)
         lelang.gagalkan(NOW_70, "HPS keliru")
+        if final == "dihentikan":
+            lelang.hentikan(NOW_70, "anggaran dialihkan")
+    elif final == "dibatalkan":
+        lelang.batalkan(NOW_70, "spesifikasi disusun ulang")
     elif final == "selesai":
         lelang, _ = _running_at(T.PENANDATANGANAN_KONTRAK)
         lelang.selesaikan(lelang.jadwal[-1].selesai)
@@ -408,6 +413,42 @@ def test_gagalkan_a_draft_is_refused():
     with pytest.raises(InvalidTransition) as exc:
         _lelang().gagalkan(NOW_70, "alasan")
     assert exc.value.code == "LELANG_NOT_RUNNING"
+
+
+# ------------------------------------------------------------ penghentian, batal
+def test_hentikan_only_after_gagal_needs_a_reason_and_is_final():
+    lelang, now = _running_at(T.EVALUASI_PENAWARAN)
+    with pytest.raises(InvalidTransition) as exc:  # running: fail it first
+        lelang.hentikan(now, "anggaran dialihkan")
+    assert exc.value.code == "LELANG_NOT_FAILED"
+    lelang.gagalkan(now, "tidak ada penawaran yang lulus")
+    with pytest.raises(BadRequest) as exc:
+        lelang.hentikan(now, "  ")
+    assert exc.value.code == "ALASAN_REQUIRED"
+    lelang.hentikan(now, "anggaran dialihkan")
+    last = lelang.riwayat[-1]
+    assert (last.jenis, last.status, last.alasan, last.tahapan) == (
+        J.HENTIKAN, S.DIHENTIKAN, "anggaran dialihkan", T.EVALUASI_PENAWARAN)
+    for again in (lelang.hentikan, lelang.gagalkan):
+        with pytest.raises(InvalidTransition):
+            again(now, "lagi")
+
+
+def test_batalkan_only_a_draft():
+    lelang = _lelang()
+    with pytest.raises(BadRequest) as exc:
+        lelang.batalkan(NOW_70, "")
+    assert exc.value.code == "ALASAN_REQUIRED"
+    lelang.batalkan(NOW_70, "spesifikasi disusun ulang")
+    assert (lelang.status, lelang.riwayat[-1].jenis) == (S.DIBATALKAN, J.BATALKAN)
+    with pytest.raises(InvalidTransition) as exc:
+        lelang.umumkan(NOW_70, KALENDER)
+    assert exc.value.code == "LELANG_NOT_DRAFT"
+    announced = _lelang()
+    announced.umumkan(NOW_70, KALENDER)
+    with pytest.raises(InvalidTransition) as exc:
+        announced.batalkan(NOW_70, "terlambat")
+    assert exc.value.code == "LELANG_NOT_DRAFT"
 
 
 def test_selesaikan_only_at_the_last_stage():

@@ -85,6 +85,7 @@ EXPECTED: dict[tuple[str, str], list[Penerima]] = {
     ("lelang", "sanggah_banding_recorded"): BANDING,
     ("lelang", "sanggah_banding_decided"): BANDING,
     ("lelang", "lelang_failed"): PAYLOAD_PESERTA,
+    ("lelang", "lelang_stopped"): PAYLOAD_PESERTA,
     ("lelang", "sppbj_issued"): PENYEDIA_ONLY + THE_PPK,
     ("lelang", "kontrak_signed"): PENYEDIA_ONLY + THE_PPK,
     # the samples' complainant is anonymous: never addressed, even if known
@@ -138,6 +139,15 @@ def test_peserta_carried_by_the_payload_win_over_the_kept_copy() -> None:
     payload = load("lelang", "lelang_failed", peserta_ids=["py-a", "py-b"])
     assert recipients("lelang", "lelang_failed", payload, KNOWN) == [
         penyedia("py-a", "peserta"), penyedia("py-b", "peserta")]
+
+
+def test_a_stopped_lelang_reaches_its_peserta_like_a_failed_one() -> None:
+    payload = load("lelang", "lelang_stopped", peserta_ids=["py-a", "py-b"])
+    assert recipients("lelang", "lelang_stopped", payload, KNOWN) == [
+        penyedia("py-a", "peserta"), penyedia("py-b", "peserta")]
+    assert recipients("lelang", "lelang_stopped", payload, KNOWN) == recipients(
+        "lelang", "lelang_failed", load("lelang", "lelang_failed",
+                                        peserta_ids=["py-a", "py-b"]), KNOWN)
 
 
 def test_a_lelang_without_peserta_tells_nobody() -> None:

@@ -45,6 +45,14 @@ def test_values_are_shown_for_people() -> None:
     assert "diumumkan: CV Karya Bali." in winner.text
 
 
+def test_a_stopped_lelang_says_it_is_final_and_why() -> None:
+    message = render("lelang.lelang_stopped", load("lelang", "lelang_stopped"))
+    assert message.subject == ("[LPSE Karangasem] Proses pengadaan Rehabilitasi Jalan "
+                               "Amlapura - Bebandem (LL2026-5B3C1F0E) dihentikan")
+    assert "(penghentian): Anggaran dialihkan; pengadaan dihentikan" in message.text
+    assert "Tidak akan ada lelang ulang" in message.text
+
+
 def test_every_payload_value_is_escaped_in_html() -> None:
     payload = load("lelang", "jadwal_changed", nama="<script>alert(1)</script>",
                    alasan='"a" & <b>b</b>')

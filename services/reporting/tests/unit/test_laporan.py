@@ -25,6 +25,7 @@ from services.reporting.tests.ocds_support import (
     recorded,
     recorded_names,
     sample,
+    stopped_stream,
 )
 
 STREAMS = recorded_names()
@@ -154,6 +155,52 @@ def test_a_failed_lelang_and_its_retender() -> None:
     assert one(lp.replay(events[:1]), "paket")["status"] == "dibuat"
 
 
+def test_a_stopped_lelang_is_dihentikan_and_still_counted_as_failed() -> None:
+    events = stopped_stream()
+    store = lp.replay(events)
+    before = one(lp.replay(events[:-1]), "lelang")
+    lelang = one(store, "lelang")
+    assert lelang["status"] == "dihentikan"
+    assert lelang["gagal"] is True and lelang["gagal_ke"] == 1
+    # the failure's reason and end are kept; the penghentian has its own
+    assert lelang["alasan_gagal"] == before["alasan_gagal"]
+    assert lelang["alasan_gagal"].startswith("Jumlah penawaran yang masuk (2)")
+    assert lelang["alasan_penghentian"] == "Anggaran dialihkan; pengadaan dihentikan"
+    assert lelang["dihentikan_pada"] == "2012-06-28T01:00:00Z"
+    assert lelang["selesai_pada"] == before["selesai_pada"] == "2012-06-21T01:00:00Z"
+    assert lelang["durasi_tahapan"] == before["durasi_tahapan"]
+    assert lelang["jumlah_peserta"] == 2
+    # no re-tender follows: the paket stays as its failed lelang left it
+    assert one(store, "paket")["status"] == "gagal"
+    # redelivered, reversed, or in the same second as the failure: the same end
+    assert lp.replay(events + events[::-1]) == store
+    assert without_ids(lp.replay(events[::-1]))["lelang"] == without_ids(
+        store)["lelang"]
+    tie = stopped_stream(timedelta(0))
+    for order in (tie, [*tie[:-2], tie[-1], tie[-2]]):
+        s = one(lp.replay(order), "lelang")
+        assert (s["status"], s["gagal"], s["alasan_gagal"]) == (
+            "dihentikan", True, lelang["alasan_gagal"])
+
+
+def test_a_stopped_lelang_in_the_report_and_the_gauges() -> None:
+    store = lists(lp.replay(stopped_stream()))
+    r = lp.aggregate(store["lelang"], store["paket"], store["rup"], [], [])
+    lelang = r["total"]["lelang"]
+    assert lelang["per_status"]["dihentikan"] == 1
+    assert lelang["per_status"]["gagal"] == 0
+    assert lelang["gagal"]["jumlah"] == 1
+    ((reason, n),) = lelang["gagal"]["per_alasan"].items()
+    assert n == 1 and reason.startswith("Jumlah penawaran yang masuk (2)")
+    header, rows = lp.csv_rows(r)["lelang"]
+    total = dict(zip(header, rows[-1], strict=True))
+    assert total["jumlah_dihentikan"] == "1" and total["jumlah_dibatalkan"] == "0"
+    figures = lp.business_figures(store["lelang"], [])
+    assert figures["lelang_per_status"]["dihentikan"] == 1
+    assert figures["lelang_per_status"]["dibatalkan"] == 0
+    assert figures["lelang_per_tahapan"] == {}  # not running any more
+
+
 @pytest.mark.parametrize("name", STREAMS)
 def test_every_summary_has_the_indexed_columns(name: str) -> None:
     for kind, summaries in lp.replay(recorded(name)).items():
@@ -237,6 +284,9 @@ def test_the_routing_table_as_documented() -> None:
         lp.Route("lelang", "lelang_id"), lp.Route("paket", "paket_id"))
     assert lp.ROUTES[("lelang", "lelang_failed")][1] == lp.Route(
         "paket", "paket_id", via="lelang")
+    # a penghentian changes the lelang only: its paket stays gagal
+    assert lp.ROUTES[("lelang", "lelang_stopped")] == (
+        lp.Route("lelang", "lelang_id"),)
     assert lp.ROUTES[("lelang", "rup_announced")] == (lp.Route("rup", "rup_id"),)
 
 
@@ -398,7 +448,7 @@ def test_aggregate_totals_on_a_mix() -> None:
     assert lelang["jumlah"] == 7
     assert lelang["per_status"] == {"draft": 0, "diumumkan": 1, "berjalan": 1,
                                     "dihentikan_sementara": 0, "gagal": 1,
-                                    "selesai": 4}
+                                    "selesai": 4, "dihentikan": 0, "dibatalkan": 0}
     assert lelang["pagu"] == "14000000000.00" and lelang["nilai_hps"] == (
         "10500000000.00")
     assert lelang["jumlah_berkontrak"] == 4

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from services.reporting.domain.ocds import releases_for, replay, step
+from services.reporting.domain.ocds import (
+    record_package,
+    release_package,
+    releases_for,
+    replay,
+    step,
+)
 from services.reporting.domain.proyeksi import InMemoryDirectory, LelangState, fold
+from services.reporting.ocds_compile import compile_records
 from services.reporting.tests.ocds_support import (
     KODE,
     LELANG_ID,
@@ -15,10 +22,13 @@ from services.reporting.tests.ocds_support import (
     PENYEDIA,
     PUBLISHER,
     announcement,
+    cove,
     event,
     jadwal,
     later,
+    problems,
     sample,
+    stopped_stream,
 )
 
 WINNER_PARTY = f"penyedia-{PENYEDIA}"
@@ -315,6 +325,47 @@ def test_a_failure_after_the_award_cancels_it_too():
                                                   "pemenang-old": "cancelled"}))
     assert r["tag"] == ["tenderUpdate", "awardCancellation"]
     assert [a["id"] for a in r["awards"]] == [AWARD]
+
+
+def test_a_stopped_lelang_is_a_tender_cancellation_with_its_reason():
+    e = event("lelang_stopped")
+    r = one(e)
+    assert r["id"] == e.event_id and r["ocid"] == OCID
+    assert r["tag"] == ["tenderCancellation"]
+    assert r["tender"]["status"] == "cancelled"
+    (doc,) = r["tender"]["documents"]
+    assert doc["documentType"] == "cancellationDetails"
+    assert doc["description"] == "Anggaran dialihkan; pengadaan dihentikan"
+    assert doc["id"] == "penghentian" and doc["datePublished"] == r["date"]
+    assert "awards" not in r and "contracts" not in r
+
+
+def test_a_stop_cancels_an_award_still_open():
+    r = one(event("lelang_stopped"), state(awards={AWARD: "pending",
+                                                   "pemenang-old": "cancelled"},
+                                           contracts={CONTRACT: "pending"}))
+    assert r["tag"] == ["tenderCancellation", "awardCancellation"]
+    assert [a["id"] for a in r["awards"]] == [AWARD]
+    assert r["contracts"] == [{"id": CONTRACT, "status": "cancelled"}]
+
+
+def test_a_failed_then_stopped_lelang_validates_and_compiles_cancelled():
+    releases = replay(stopped_stream(), PUBLISHER)
+    uri = "https://lpse.karangasemkab.go.id/ocds/releases"
+    assert [r["tag"] for r in releases][-2:] == [["tenderUpdate"],
+                                                 ["tenderCancellation"]]
+    assert problems(cove(release_package(releases, PUBLISHER, uri=uri,
+                                         published=later(60)))) == {}
+    records = compile_records(releases)
+    assert problems(cove(record_package(records, PUBLISHER, uri=uri,
+                                        published=later(60)))) == {}
+    (lelang,) = [r for r in records if "-RUP-" not in r["ocid"]]
+    tender = lelang["compiledRelease"]["tender"]
+    assert tender["status"] == "cancelled"
+    assert {d["id"]: d["documentType"] for d in tender["documents"]
+            if d["documentType"] == "cancellationDetails"} == {
+        "pelelangan-gagal-1": "cancellationDetails",
+        "penghentian": "cancellationDetails"}
 
 
 # ------------------------------------------------------------------ SPPBJ, kontrak

@@ -53,6 +53,17 @@ def test_every_tag_of_the_table_is_an_ocds_1_1_release_tag():
     assert tags <= _codes("releaseTag.csv") - {"compiled"}
 
 
+def test_a_stopped_lelang_is_a_tender_cancellation_as_domain_13_says():
+    # "Tender stopped/cancelled | tenderCancellation (tender.status=cancelled)"
+    rule = TABLE[("lelang", "lelang_stopped")]
+    assert rule.tags[0] == "tenderCancellation"
+    (release,) = releases_for(event("lelang_stopped"), None, InMemoryDirectory(),
+                              PUBLISHER)
+    assert release["tag"] == ["tenderCancellation"]
+    assert release["tender"]["status"] == "cancelled"
+    assert {"cancelled", "unsuccessful"} <= _codes("tenderStatus.csv")
+
+
 @pytest.mark.parametrize("key", sorted(NO_RELEASE), ids="/".join)
 def test_an_event_of_no_release_gives_none(key):
     assert releases_for(event(key[1]), None, InMemoryDirectory(), PUBLISHER) == []
