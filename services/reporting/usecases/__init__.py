@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from services.common.auth import Actor, Role
+from services.common.db import is_postgres
 from services.common.errors import Forbidden, NotFound, Unauthenticated
 from services.reporting.domain import ocds
 from services.reporting.domain.proyeksi import Event, InMemoryDirectory, LelangState
@@ -141,6 +142,19 @@ def _derive(session: Any, event: Event, now: datetime,
 
 def _store_releases(session: Any, releases: Iterable[dict[str, Any]], now: datetime,
                     deps: Deps) -> None:
+    """Store new releases in the feed's order (``urutan``).
+
+    The feed's cursor is that order, so a release must never commit after a
+    larger ``urutan`` is visible: a reader paging at that moment would pass it
+    for good. Two replicas of reporting could do exactly that, so on PostgreSQL
+    release writers take turns (``EXCLUSIVE`` on ``rilis``: reads go on; the lock
+    is held to the commit, which ends the transaction's short ingestion of one
+    event). Taken after this event's other rows are flushed, in the same order in
+    every transaction. SQLite has one writer anyway."""
+    releases = list(releases)
+    if releases and is_postgres(session):
+        session.flush()
+        session.execute(text(f"LOCK TABLE {RilisRow.__tablename__} IN EXCLUSIVE MODE"))
     for release in releases:
         if session.scalar(select(RilisRow.urutan).where(
                 RilisRow.release_id == release["id"])) is not None:

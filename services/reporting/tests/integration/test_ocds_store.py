@@ -161,3 +161,40 @@ def test_the_hourly_snapshot_is_built_once_per_hour(db):
         assert usecases.snapshot(work, NOW, deps()) is None
     finally:
         work.close()
+
+
+def test_release_writers_take_turns_so_a_feed_reader_never_passes_one(db):
+    """Two replicas ingesting at once: the second waits for the first one's commit
+    before it stores a release, so its ``urutan`` is larger and committed later; a
+    reader paging by cursor in between cannot skip a release still to commit."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    def announcement_of(name):
+        return next(e for e in s.recorded(name) if e.event_type == "lelang_announced")
+
+    first = announcement_of("tender_pascakualifikasi_1_file")
+    second = announcement_of("tender_prakualifikasi_2_file")
+
+    def apply(work, event):
+        wire = EVENT_CONTRACTS[event.key].dump_payload(dict(event.payload))
+        return usecases.apply_event(work, event, wire, NOW, deps())
+
+    holding = uow(db)
+    waiting = uow(db)
+    try:
+        assert apply(holding, first)  # stored, not committed yet
+        waiting.session.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            apply(waiting, second)
+        waiting.rollback()
+        assert call(db, "list_releases", {"cursor": 0})["count"] == 0  # not visible
+        holding.commit()
+        assert apply(waiting, second)
+        waiting.commit()
+    finally:
+        holding.close()
+        waiting.close()
+    fed = call(db, "list_releases", {"cursor": 0, "limit": 1000})["package"]
+    kodes = [r["tender"]["id"] for r in fed["releases"]]
+    assert kodes == [first.payload["kode"], second.payload["kode"]]
