@@ -119,10 +119,12 @@ def _detail_lelang(lelang_id: str) -> Page:
                            pesan="Lelang ini tidak ada atau belum diumumkan.")
     perubahan = perubahan_jadwal(lelang)
     diubah = {p["tahapan"] for change in perubahan for p in change["perubahan"]}
+    penghentian = next((r for r in reversed(lelang.get("riwayat") or [])
+                        if r["jenis"] == "hentikan"), None)
     return render_page(
         "web/lelang_detail.html", lelang=lelang, agencies=data.agencies(),
         aktif=set(lelang.get("tahapan_aktif") or []), perubahan=perubahan,
-        diubah=diubah, dokumen=dokumen_list(lelang),
+        diubah=diubah, dokumen=dokumen_list(lelang), penghentian=penghentian,
         riwayat=[r for r in lelang.get("riwayat") or []
                  if r["jenis"] not in ("masuk_tahapan", "ubah_jadwal")])
 

@@ -121,6 +121,26 @@ def test_lelang_detail_shows_what_the_rules_make_public(web):
     assert web.rpc.requests(lc.GET_LELANG)[0]["actor"]["user_id"] is None
 
 
+def test_a_stopped_lelang_says_so_with_both_reasons(web):
+    web.public_data()
+    web.rpc.on(lc.GET_LELANG, s.lelang(
+        status="dihentikan", tahapan="evaluasi_penawaran",
+        alasan_gagal="Tidak ada penawaran yang lulus",
+        riwayat=[{"jenis": "gagalkan", "at": s.T, "status": "gagal",
+                  "tahapan": "evaluasi_penawaran",
+                  "alasan": "Tidak ada penawaran yang lulus", "details": {}},
+                 {"jenis": "hentikan", "at": s.T_END, "status": "dihentikan",
+                  "tahapan": "evaluasi_penawaran",
+                  "alasan": "Anggaran dialihkan ke tanggap darurat", "details": {}}]))
+    html = get(web, "/lelang/l-1").get_data(as_text=True)
+    assert_valid_html(html)
+    for text in ("Dihentikan (penghentian pengadaan)", "Proses pengadaan dihentikan",
+                 "Alasan penghentian: Anggaran dialihkan ke tanggap darurat",
+                 "Alasan gagal: Tidak ada penawaran yang lulus",
+                 "Pengadaan dihentikan"):  # the history entry
+        assert text in html, text
+
+
 def test_no_confidential_field_is_shown_even_if_a_service_sent_it(web):
     web.public_data()
     web.rpc.on(lc.GET_LELANG, {**s.lelang(), "rincian_hps": [
