@@ -162,7 +162,8 @@ def cek_status_penyedia() -> Any:
     except Forbidden as exc:
         status = (exc.details or {}).get("status")
         if exc.code == "PENYEDIA_NOT_ACTIVE" and status:
-            return show(STATUS_TEMPLATE, form, hasil=status)
+            return show(STATUS_TEMPLATE, form, hasil=status,
+                        alasan=(exc.details or {}).get("alasan"))
         form.general.append(message_for(exc))
         return show(STATUS_TEMPLATE, form, 403, hasil=None)
     except EprocError as exc:

@@ -188,6 +188,9 @@ def test_register_verify_login_blacklist_journey(stack):
         json={"username": username, "password": password},
     )
     assert r.status_code == 403 and r.json()["error"] == "PENYEDIA_NOT_ACTIVE", r.text
+    # the owner (right password) learns why; the reason is public on the list anyway
+    assert r.json()["details"] == {"status": "daftar_hitam",
+                                   "alasan": "Dokumen penawaran terbukti palsu"}
 
     public = requests.get(stack.api("/daftar-hitam"), timeout=15)
     assert public.status_code == 200

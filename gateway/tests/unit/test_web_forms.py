@@ -266,6 +266,18 @@ def test_status_page_tells_where_the_registration_stands(web):
     assert "salah" in error_next_to(response.get_data(as_text=True), "password")
 
 
+
+def test_a_rejected_penyedia_sees_why_on_the_status_page(web):
+    token = open_form(web, "/penyedia/status")
+    web.rpc.on(rc.LOGIN, Forbidden("PENYEDIA_NOT_ACTIVE", "no", {
+        "status": "ditolak", "alasan": "Akta pendirian tidak terbaca"}))
+    html = post(web, "/penyedia/status", {
+        "csrf_token": token, "username": "cv.karya", "password": "Rahasia-2013!"}
+    ).get_data(as_text=True)
+    assert "Ditolak" in html
+    assert "Alasan: Akta pendirian tidak terbaca" in html
+
+
 # ------------------------------------------------------------------ pengaduan
 def test_an_anonymous_complaint_with_evidence_shows_code_and_secret_once(web):
     web.rpc.on(pc.FILE_PENGADUAN, FILED)

@@ -105,6 +105,13 @@ class PenyediaRepository:
         )
         return StatusPenyedia(status) if status else None
 
+    def status_alasan_of_user(self, user_id: str) -> str | None:
+        """Why the penyedia of this login is where it is (rejected, deactivated,
+        blacklisted), as the verifikator or Admin PPE wrote it."""
+        return self.session.scalar(
+            select(PenyediaRow.status_alasan).where(PenyediaRow.user_id == user_id)
+        )
+
     def list(
         self, *, status: str | None, q: str | None, page: int, per_page: int
     ) -> tuple[list[Penyedia], int]:

@@ -94,7 +94,8 @@ def login(
 
     :raises RateLimited: ``LOGIN_RATE_LIMITED`` (per account or per address).
     :raises Unauthenticated: ``LOGIN_FAILED`` for an unknown user or a wrong password.
-    :raises Forbidden: ``USER_NOT_ACTIVE``; ``PENYEDIA_NOT_ACTIVE`` with the status.
+    :raises Forbidden: ``USER_NOT_ACTIVE``; ``PENYEDIA_NOT_ACTIVE`` with the status
+        and its reason (``alasan``).
     """
     username, ip = request["username"].strip().lower(), request.get("ip")
     try:
@@ -128,6 +129,14 @@ def login(
     try:
         check_may_log_in(user, status)
     except Forbidden as exc:
+        refusal = exc
+        if exc.code == "PENYEDIA_NOT_ACTIVE":
+            # the owner (the password was right) learns why: the reason given on
+            # rejection, deactivation or blacklisting (None while pending); a new
+            # error, as the details travel in its args
+            refusal = Forbidden(exc.code, exc.message, {
+                **exc.details,
+                "alasan": uow.penyedia.status_alasan_of_user(user.user_id)})
         uow.login.record_attempt(username=username, ip=ip, at=now, success=False)
         audit(
             uow,
@@ -140,7 +149,9 @@ def login(
             status=exc.details.get("status"),
         )
         uow.commit()
-        raise
+        if refusal is exc:
+            raise
+        raise refusal from exc
     if hasher.needs_rehash(user.password_hash):
         user.rehash(hasher.hash(request["password"]))
         uow.user.save(user)

@@ -73,7 +73,7 @@ def test_penyedia_journey_with_events(rpc, admin, events, config):
     with pytest.raises(Forbidden) as refused:
         rpc.login({"username": "cv.maju", "password": PASSWORD})
     assert refused.value.code == "PENYEDIA_NOT_ACTIVE"
-    assert refused.value.details == {"status": "menunggu_verifikasi"}
+    assert refused.value.details == {"status": "menunggu_verifikasi", "alasan": None}
 
     # an admin-created account: its initial password must be changed before any write
     _, verifikator = login_actor(rpc, "verifikator")

@@ -109,7 +109,8 @@ def test_penyedia_status_is_revealed_only_after_the_right_password(
     with pytest.raises(Forbidden) as refused:
         login(uow, world.hasher, config, now, username="cv.tunggu")
     assert refused.value.code == "PENYEDIA_NOT_ACTIVE"
-    assert refused.value.details == {"status": "menunggu_verifikasi"}
+    # pending: no reason yet (one comes with a rejection, deactivation, blacklisting)
+    assert refused.value.details == {"status": "menunggu_verifikasi", "alasan": None}
     assert actions(uow, 1) == ["login_refused"]
 
 

@@ -120,7 +120,7 @@ def test_full_lifecycle_with_events_audit_and_sessions(world, uow, now, config):
         uc.login(uow, login, now, hasher=world.hasher, config=config)
     assert (refused.value.code, refused.value.details) == (
         "PENYEDIA_NOT_ACTIVE",
-        {"status": "daftar_hitam"},
+        {"status": "daftar_hitam", "alasan": "wanprestasi kontrak 2011"},
     )
     daftar = uc.list_daftar_hitam(uow, {}, now)
     assert [(d["penyedia_id"], d["alasan"]) for d in daftar] == [
