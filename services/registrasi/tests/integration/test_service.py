@@ -119,7 +119,8 @@ def test_penyedia_journey_with_events(rpc, admin, events, config):
     assert refused.value.code == "SESSION_REVOKED"
     with pytest.raises(Forbidden) as refused:  # and no new one is issued
         rpc.login({"username": "cv.maju", "password": PASSWORD})
-    assert refused.value.details == {"status": "daftar_hitam"}
+    assert refused.value.details == {"status": "daftar_hitam",
+                                     "alasan": "wanprestasi kontrak 2011"}
     daftar = rpc.list_daftar_hitam({})
     assert [d["penyedia_id"] for d in daftar] == [penyedia["penyedia_id"]]
 
