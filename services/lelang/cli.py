@@ -1,9 +1,10 @@
 """lelang's operator commands (registered on ``lpse``):
 
     lpse demo-lelang --ids-file F    the lelang demo set (one lelang per method, at
-                                     different stages), made as registrasi's demo
-                                     accounts listed in F (``lpse demo-data
-                                     --ids-file F``); needs LELANG_MASTER_KEY
+                                     different stages, and a stopped one), made as
+                                     registrasi's demo accounts listed in F (``lpse
+                                     demo-data --ids-file F``); needs
+                                     LELANG_MASTER_KEY
 
 They work on lelang's database directly, through the same use cases as the
 service. Run ``lpse migrate lelang`` first.

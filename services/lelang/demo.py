@@ -1,7 +1,8 @@
 """The lelang demo data set (``lpse demo-lelang``), made through the real use cases.
 
-A RUP, the agency's e-procurement threshold, and one lelang of each method, each
-at a different point of its life *today*: its schedule is placed so that the
+A RUP, the agency's e-procurement threshold, one lelang of each method, each at a
+different point of its life *today*, and one that failed and was stopped
+(penghentian): its schedule is placed so that the
 target stage is open now, and every earlier step is done at the time the schedule
 gave it (the use cases are called with that past ``now``), so the record is what a
 real tender would leave, sealed bids included. The accounts are registrasi's demo
@@ -45,6 +46,14 @@ LELANG = [
      "jasa_konsultansi", "650000000.00", T.UNDUH_DOKUMEN_KUALIFIKASI),
     ("Rehabilitasi Saluran Irigasi Subak Bebandem", M.PRAKUALIFIKASI_2_FILE,
      "umur_ekonomis", "pekerjaan_konstruksi", "2800000000.00", T.SANGGAH),
+]
+#: failed in the stage open today, then stopped: name, method, evaluation,
+#: category, HPS, that stage, why it failed, why it was stopped
+STOPPED = [
+    ("Pengadaan Mobil Ambulans Puskesmas Abang", M.PASCAKUALIFIKASI_1_FILE,
+     "sistem_gugur", "barang", "900000000.00", T.PEMBERIAN_PENJELASAN,
+     "Spesifikasi teknis dalam dokumen pemilihan keliru",
+     "Anggaran dialihkan untuk penanganan tanggap darurat bencana"),
 ]
 PENYEDIA = ("cv.maju", "cv.karya", "pt.bangun")
 DISCOUNTS = (Decimal("0.93"), Decimal("0.89"), Decimal("0.96"))
@@ -178,6 +187,19 @@ class _Demo:
         self.lines.append(f"{nama}: {state['metode']}, {state['status']}"
                           f"{', ' + state['tahapan'] if state['tahapan'] else ''}")
 
+    def stop(self, nama: str, gagal: str, henti: str) -> None:
+        """Declare the (running) lelang ``nama`` failed today, then stop it."""
+        pokja = self.actor("pokja1.dpu")
+        self.now = self.today
+        found = self.call("list_lelang", actor=pokja, q=nama, mine=True, page=1,
+                          per_page=1)["items"]
+        if not found or found[0]["status"] not in ("diumumkan", "berjalan"):
+            return  # made and stopped by an earlier run
+        lid = found[0]["lelang_id"]
+        self.call("fail_lelang", actor=pokja, lelang_id=lid, alasan=gagal)
+        self.call("stop_lelang", actor=pokja, lelang_id=lid, alasan=henti)
+        self.lines[-1] = f"{nama}: {found[0]['metode']}, gagal, then dihentikan"
+
     # -------------------------------------------------------------- each stage
     def act(self, lid: str, tahapan: T, metode: M, hps: Decimal, last: bool) -> None:
         pokja = self.actor("pokja1.dpu")
@@ -276,5 +298,8 @@ def load_demo_lelang(uow_factory: Any, settings: Any,
     demo.rup_and_threshold()
     for entry in LELANG:
         demo.lelang(*entry)
+    for nama, metode, evaluasi, kategori, hps, target, gagal, henti in STOPPED:
+        demo.lelang(nama, metode, evaluasi, kategori, hps, target)
+        demo.stop(nama, gagal, henti)
     return demo.lines
 

@@ -87,12 +87,15 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
         )
         assert r.status_code == 200, r.text
 
-        # the demo lelang: one per method, public without a login
+        # the demo lelang: one per method, and one failed then stopped, public
+        # without a login
         listed = requests.get(f"{base}/api/v1/lelang", timeout=15).json()["items"]
         assert sorted(i["metode"] for i in listed) == [
-            "pascakualifikasi_1_file", "pascakualifikasi_2_file",
-            "prakualifikasi_1_file", "prakualifikasi_2_file"], listed
-        assert {i["status"] for i in listed} == {"selesai", "berjalan"}
+            "pascakualifikasi_1_file", "pascakualifikasi_1_file",
+            "pascakualifikasi_2_file", "prakualifikasi_1_file",
+            "prakualifikasi_2_file"], listed
+        assert sorted(i["status"] for i in listed) == [
+            "berjalan", "berjalan", "berjalan", "dihentikan", "selesai"], listed
         assert list(var.glob("lelang.db")), "lelang's own SQLite file expected"
         assert list(var.glob("pengaduan.db")), "pengaduan's own SQLite file expected"
         assert f"caught locally (smtp://127.0.0.1:{env['SMTP_PORT']})" in text, text
