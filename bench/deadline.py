@@ -395,7 +395,7 @@ def main() -> int:
     parser.add_argument("--gateway-threads", type=int, default=8)
     args = parser.parse_args()
     stack = Stack(replicas={"registrasi": 1, "lelang": args.lelang_replicas,
-                            "pengaduan": 1},
+                            "pengaduan": 1, "notifikasi": 1, "reporting": 1},
                   gateway_workers=args.gateway_workers,
                   gateway_threads=args.gateway_threads,
                   extra_env={"JWT_TTL_SECONDS": "7200",

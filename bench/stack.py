@@ -1,6 +1,7 @@
-"""The platform as the benchmarks run it: every service and the gateway as real
+"""The platform as the benchmarks run it: all five services and the gateway as real
 processes, on a dedicated RabbitMQ vhost and one PostgreSQL database per service,
-on loopback only. ``Stack.start()``; ``stack.stop()`` removes everything."""
+with notifikasi's mail going to a mail catcher (a real SMTP server), on loopback
+only. ``Stack.start()``; ``stack.stop()`` removes everything."""
 
 from __future__ import annotations
 
@@ -27,13 +28,14 @@ from tests.e2e.conftest import (  # noqa: E402
     wait_http,
 )
 
-SERVICES = ("registrasi", "lelang", "pengaduan")
+SERVICES = ("registrasi", "lelang", "pengaduan", "notifikasi", "reporting")
 
 
 @dataclass
 class Stack:
     replicas: dict[str, int] = field(default_factory=lambda: {
-        "registrasi": 1, "lelang": 1, "pengaduan": 1})
+        "registrasi": 1, "lelang": 1, "pengaduan": 1, "notifikasi": 1,
+        "reporting": 1})
     gateway_workers: int = 2
     gateway_threads: int = 8
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -47,6 +49,7 @@ class Stack:
         self.db_names = {s: f"lpse_test_bench_{suffix}_{s}" for s in SERVICES}
         self.db_urls = {s: create_database(n) for s, n in self.db_names.items()}
         self.admin_password = "Adm-" + secrets.token_urlsafe(12)
+        smtp_port = free_port()
         self.env = {
             **os.environ, "LPSE_ENV": "test", "JWT_SECRET": secrets.token_hex(32),
             "LELANG_MASTER_KEY": secrets.token_hex(32),
@@ -54,6 +57,9 @@ class Stack:
             "REGISTRASI_DATABASE_URL": self.db_urls["registrasi"],
             "LELANG_DATABASE_URL": self.db_urls["lelang"],
             "PENGADUAN_DATABASE_URL": self.db_urls["pengaduan"],
+            "NOTIFIKASI_DATABASE_URL": self.db_urls["notifikasi"],
+            "REPORTING_DATABASE_URL": self.db_urls["reporting"],
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
             "VAR_DIR": str(self.tmp / "var"), "BLOB_DIR": str(self.tmp / "blobs"),
             "PYTHONWARNINGS": "ignore::DeprecationWarning", "LOG_LEVEL": "WARNING",
             "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000", **self.extra_env,
@@ -68,7 +74,9 @@ class Stack:
             self.lpse("demo-data", "--ids-file", ids,
                       LPSE_DEMO_PASSWORD="Demo-" + secrets.token_urlsafe(9))
             self.lpse("demo-lelang", "--ids-file", ids)
-        self.procs: dict[str, list[subprocess.Popen]] = {}
+        self.procs: dict[str, list[subprocess.Popen]] = {"mail-catcher": [
+            self._popen(["lpse", "mail-catcher", "--port", str(smtp_port), "--dir",
+                         str(self.tmp / "mail")])]}
         for name in SERVICES:
             self.procs[name] = [self._popen(["lpse", "run-service", name],
                                             METRICS_PORT="0")
