@@ -41,12 +41,14 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     #: load the demo accounts and lelang (as scripts/run does) before the services
     demo: bool = False
+    #: which services run (all by default; a subset to compare their cost)
+    services: tuple[str, ...] = SERVICES
 
     def start(self) -> Stack:
         self.tmp = Path(tempfile.mkdtemp(prefix="lpse-bench-"))
         self.vhost = create_vhost()
         suffix = uuid.uuid4().hex[:8]
-        self.db_names = {s: f"lpse_test_bench_{suffix}_{s}" for s in SERVICES}
+        self.db_names = {s: f"lpse_test_bench_{suffix}_{s}" for s in self.services}
         self.db_urls = {s: create_database(n) for s, n in self.db_names.items()}
         self.admin_password = "Adm-" + secrets.token_urlsafe(12)
         smtp_port = free_port()
@@ -54,17 +56,13 @@ class Stack:
             **os.environ, "LPSE_ENV": "test", "JWT_SECRET": secrets.token_hex(32),
             "LELANG_MASTER_KEY": secrets.token_hex(32),
             "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.vhost}",
-            "REGISTRASI_DATABASE_URL": self.db_urls["registrasi"],
-            "LELANG_DATABASE_URL": self.db_urls["lelang"],
-            "PENGADUAN_DATABASE_URL": self.db_urls["pengaduan"],
-            "NOTIFIKASI_DATABASE_URL": self.db_urls["notifikasi"],
-            "REPORTING_DATABASE_URL": self.db_urls["reporting"],
+            **{f"{s.upper()}_DATABASE_URL": url for s, url in self.db_urls.items()},
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
             "VAR_DIR": str(self.tmp / "var"), "BLOB_DIR": str(self.tmp / "blobs"),
             "PYTHONWARNINGS": "ignore::DeprecationWarning", "LOG_LEVEL": "WARNING",
             "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000", **self.extra_env,
         }
-        for args in (["topology"], *(["migrate", s] for s in SERVICES)):
+        for args in (["topology"], *(["migrate", s] for s in self.services)):
             self.lpse(*args)
         self.lpse("create-admin", "--username", "admin", "--email",
                   "admin@example.org", "--nama", "Admin PPE",
@@ -74,10 +72,12 @@ class Stack:
             self.lpse("demo-data", "--ids-file", ids,
                       LPSE_DEMO_PASSWORD="Demo-" + secrets.token_urlsafe(9))
             self.lpse("demo-lelang", "--ids-file", ids)
-        self.procs: dict[str, list[subprocess.Popen]] = {"mail-catcher": [
-            self._popen(["lpse", "mail-catcher", "--port", str(smtp_port), "--dir",
-                         str(self.tmp / "mail")])]}
-        for name in SERVICES:
+        self.procs: dict[str, list[subprocess.Popen]] = {}
+        if "notifikasi" in self.services:
+            self.procs["mail-catcher"] = [self._popen(
+                ["lpse", "mail-catcher", "--port", str(smtp_port), "--dir",
+                 str(self.tmp / "mail")])]
+        for name in self.services:
             self.procs[name] = [self._popen(["lpse", "run-service", name],
                                             METRICS_PORT="0")
                                 for _ in range(self.replicas.get(name, 1))]
