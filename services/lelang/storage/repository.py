@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from services.common.db import is_postgres
 from services.common.errors import Conflict
 from services.lelang.domain import (
+    NOT_PUBLIC,
     JadwalEntry,
     JenisTransisi,
     KategoriPengadaan,
@@ -203,7 +204,7 @@ class LelangRepository:
             query = query.where(LelangRow.lelang_id.in_(only_ids or {""}))
         else:
             query = query.where(LelangRow.status.notin_(
-                [str(StatusLelang.DRAFT), str(StatusLelang.DIBATALKAN)]))
+                [str(status) for status in NOT_PUBLIC]))
         for name in ("agency_id", "metode", "kategori", "status", "tahapan"):
             if f.get(name):
                 query = query.where(getattr(LelangRow, name) == str(f[name]))

@@ -25,6 +25,7 @@ from services.lelang.domain import (
     Sampul,
     StatusLelang,
     TahapanLelang,
+    Transition,
     apply_next_due,
     due_transitions,
     kurang_lulus_kualifikasi,
@@ -277,6 +278,14 @@ def announce_lelang(uow: Any, request: dict[str, Any], now: datetime,
     return lelang_view(uow, lelang, row, actor, now)
 
 
+def _jadwal_changed(uow: Any, lelang: Lelang, row: LelangRow, now: datetime,
+                    actor: Actor, transition: Transition) -> None:
+    """A schedule change is public: the event (peserta, reporting) and the log."""
+    emit(uow, contracts.JADWAL_CHANGED, row, now, actor, alasan=transition.alasan,
+         jadwal=jadwal_view(lelang), perubahan=transition.details["perubahan"])
+    log(uow, row, now, actor, "jadwal_changed", alasan=transition.alasan)
+
+
 def change_jadwal(uow: Any, request: dict[str, Any], now: datetime,
                   deps: Deps) -> dict:
     """Perubahan jadwal with a reason; logged, public, announced to peserta.
@@ -286,9 +295,7 @@ def change_jadwal(uow: Any, request: dict[str, Any], now: datetime,
     transition = lelang.ubah_jadwal(_jadwal(request["jadwal"]), request["alasan"],
                                     now, deps.kalender)
     copy_to_row(lelang, row, now)
-    emit(uow, contracts.JADWAL_CHANGED, row, now, actor, alasan=transition.alasan,
-         jadwal=jadwal_view(lelang), perubahan=transition.details["perubahan"])
-    log(uow, row, now, actor, "jadwal_changed", alasan=transition.alasan)
+    _jadwal_changed(uow, lelang, row, now, actor, transition)
     advance(uow, lelang, row, now)
     uow.commit()
     return lelang_view(uow, lelang, row, actor, now)
@@ -298,13 +305,18 @@ def fail_lelang(uow: Any, request: dict[str, Any], now: datetime, deps: Deps) ->
     """The Pokja (or the agency's PA/KPA, DOMAIN §6.4) declares the lelang failed.
     Emits lelang_failed."""
     lelang, row = load_current(uow, request["lelang_id"], now)
-    actor = require_user(request["actor"])
-    if not (is_pokja(actor, row) or is_pa(actor, row)):
-        raise Forbidden("NOT_POKJA_OF_LELANG", "only its Pokja or PA/KPA")
-    require_writer(actor, Role.POKJA, Role.PA, Role.KPA)
+    actor = _require_pokja_or_pa(request["actor"], row)
     fail(uow, lelang, row, now, request["alasan"].strip(), actor)
     uow.commit()
     return lelang_view(uow, lelang, row, actor, now)
+
+
+def _require_pokja_or_pa(actor: Actor | None, row: LelangRow) -> Actor:
+    """Its Pokja or the agency's PA/KPA (declaring it failed, stopping it)."""
+    actor = require_user(actor)
+    if not (is_pokja(actor, row) or is_pa(actor, row)):
+        raise Forbidden("NOT_POKJA_OF_LELANG", "only its Pokja or PA/KPA")
+    return require_writer(actor, Role.POKJA, Role.PA, Role.KPA)
 
 
 def retender_lelang(uow: Any, request: dict[str, Any], now: datetime,
@@ -329,10 +341,7 @@ def stop_lelang(uow: Any, request: dict[str, Any], now: datetime, deps: Deps) ->
     :raises InvalidTransition: ``LELANG_NOT_FAILED``.
     """
     lelang, row = load(uow, request["lelang_id"], lock="update")
-    actor = require_user(request["actor"])
-    if not (is_pokja(actor, row) or is_pa(actor, row)):
-        raise Forbidden("NOT_POKJA_OF_LELANG", "only its Pokja or PA/KPA")
-    require_writer(actor, Role.POKJA, Role.PA, Role.KPA)
+    actor = _require_pokja_or_pa(request["actor"], row)
     if row.retender_oleh:
         raise Conflict("RETENDER_EXISTS", "this lelang was re-tendered already",
                        {"retender_oleh": row.retender_oleh})
@@ -354,10 +363,11 @@ def cancel_lelang(uow: Any, request: dict[str, Any], now: datetime,
 
     :raises InvalidTransition: ``LELANG_NOT_DRAFT``.
     """
-    _, unlocked = load(uow, request["lelang_id"])
-    paket = load_paket(uow, unlocked.paket_id, lock="update")  # create_lelang's order
     lelang, row = load(uow, request["lelang_id"], lock="update")
     actor = require_pokja(request["actor"], row)
+    # then the paket, then a re-tendered lelang: the paket before that one, as in
+    # create_lelang, so the two never wait on each other
+    paket = load_paket(uow, row.paket_id, lock="update")
     alasan = request["alasan"].strip()
     lelang.batalkan(now, alasan)
     copy_to_row(lelang, row, now)
@@ -480,9 +490,7 @@ def decide_sanggah_banding(uow: Any, request: dict[str, Any], now: datetime,
                                    _jadwal(jadwal) if jadwal else None, deps.kalender)
         copy_to_row(lelang, row, now)
         if changed is not None:  # peserta, reporting and the portal hear of it
-            emit(uow, contracts.JADWAL_CHANGED, row, now, actor, alasan=changed.alasan,
-                 jadwal=jadwal_view(lelang), perubahan=changed.details["perubahan"])
-            log(uow, row, now, actor, "jadwal_changed", alasan=changed.alasan)
+            _jadwal_changed(uow, lelang, row, now, actor, changed)
         advance(uow, lelang, row, now)
     emit(uow, contracts.SANGGAH_BANDING_DECIDED, row, now, actor,
          penyedia_id=banding["penyedia_id"], keputusan=keputusan)
