@@ -102,8 +102,7 @@ def forbidden_fields(data: Any, path: str = "") -> dict[str, str]:
     if isinstance(data, dict):
         for key, value in data.items():
             where = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and FORBIDDEN_CHARACTERS.search(key):
-                bad[where] = f"U+{ord(FORBIDDEN_CHARACTERS.search(key).group()):04X}"
+            bad.update(forbidden_fields(key, where))  # a key is text too
             bad.update(forbidden_fields(value, where))
     elif isinstance(data, list | tuple):
         for i, value in enumerate(data):
