@@ -23,6 +23,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: slack on top of a queue's longest wait before a next attempt counts as set by a
+#: clock that has stepped back since (timestamps are not rounded alike everywhere)
+CLOCK_SLACK = timedelta(seconds=1)
+
+
+def retry_horizon(now: datetime, max_wait_seconds: float) -> datetime:
+    """The clock-step guard of a retry queue (forwarding, e-mail delivery): no retry
+    waits longer than ``max_wait_seconds``, so a next attempt scheduled after the
+    returned instant was set by a clock that has gone back since (an NTP
+    correction, a test clock reset), and is due now."""
+    return now + timedelta(seconds=max_wait_seconds) + CLOCK_SLACK
+
+
 class SystemClock:
     """The real time, timezone-aware UTC."""
 

@@ -15,7 +15,7 @@ backlog does not hit a recovering server all at once. Pure: the caller passes
 A clock that steps back (an NTP correction, a test clock reset) strands nothing: a
 pending e-mail is due whatever its timestamp, and a retrying one whose next attempt
 lies further ahead than ``max_seconds`` (no wait is longer) is due as well
-(:func:`due_horizon`, used by the repository's ``next_due``).
+(``services.common.clock.retry_horizon``, given to the repository's ``next_due``).
 """
 
 from __future__ import annotations
@@ -51,17 +51,6 @@ class RetryPolicy:
         raw = min(self.base_seconds * 2 ** max(attempt - 1, 0), self.max_seconds)
         spread = (rng or random).uniform(1 - JITTER, 1 + JITTER)
         return max(0.0, min(raw * spread, self.max_seconds))
-
-
-#: slack on top of the longest wait before a next attempt counts as set by a clock that
-#: has stepped back since
-CLOCK_SLACK = timedelta(seconds=1)
-
-
-def due_horizon(now: datetime, policy: RetryPolicy) -> datetime:
-    """A retrying e-mail scheduled after this was scheduled by a clock that has gone
-    back since (no wait is longer than ``policy.max_seconds``): it is due now."""
-    return now + timedelta(seconds=policy.max_seconds) + CLOCK_SLACK
 
 
 @dataclass(frozen=True)

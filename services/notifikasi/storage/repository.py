@@ -3,7 +3,7 @@
 ``next_due`` takes one due e-mail with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
 replicas share the queue and no e-mail is sent by two of them at once. Due: pending
 whatever its timestamp, retrying once its time has come or when it lies beyond the
-``horizon`` (``domain.pengiriman.due_horizon``: a clock that stepped back).
+``horizon`` (``services.common.clock.retry_horizon``: a clock that stepped back).
 """
 
 from __future__ import annotations

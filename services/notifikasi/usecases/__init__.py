@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from services.common.auth import Actor, Role
+from services.common.clock import retry_horizon
 from services.common.errors import BadRequest, Forbidden, Unauthenticated
 from services.notifikasi.domain.penerima import (
     Penerima,
@@ -35,7 +36,6 @@ from services.notifikasi.domain.pengiriman import (
     StatusPengiriman,
     after_failure,
     after_success,
-    due_horizon,
     summary,
 )
 from services.notifikasi.domain.pesan import Pesan, render
@@ -293,9 +293,10 @@ def deliver_due(uow: Any, now: datetime, deps: Deps, limit: int = 50) -> int:
     at least once, with the same Message-ID). Returns how many were tried."""
     assert deps.mailer is not None, "deliver_due needs a mailer"
     tried = 0
+    horizon = retry_horizon(now, deps.policy.max_seconds)
     with deps.mailer.session() as mail:
         while tried < limit:
-            row = uow.notifikasi.next_due(now, due_horizon(now, deps.policy))
+            row = uow.notifikasi.next_due(now, horizon)
             if row is None:
                 uow.rollback()
                 break

@@ -198,21 +198,15 @@ def replayed(delivery: Delivery, now: datetime) -> Outcome:
     return Outcome(Status.PENDING, 0, None, now)
 
 
-#: slack on top of the longest wait before a next attempt counts as set by a clock that
-#: has stepped back since (timestamps and waits are not rounded the same way everywhere)
-CLOCK_SLACK = timedelta(seconds=1)
-
-
 def is_due(delivery: Delivery, next_attempt_at: datetime | None, now: datetime,
-           max_wait_seconds: float | None = None) -> bool:
+           horizon: datetime | None = None) -> bool:
     """Whether the loop takes ``delivery`` at ``now`` (the SQL of
     ``forwarding.repository.claim_due`` says the same): pending ones always, retrying
-    ones once their time has come or when it lies beyond ``max_wait_seconds`` (the
-    policy's ``max_seconds``) from now - the clock went back since it was set."""
+    ones once their time has come or when it lies beyond ``horizon``
+    (``services.common.clock.retry_horizon`` of the policy's ``max_seconds``) - the
+    clock went back since it was set."""
     if delivery.status not in DUE_STATES or next_attempt_at is None:
         return False
     if delivery.status is Status.PENDING or next_attempt_at <= now:
         return True
-    if max_wait_seconds is None:
-        return False
-    return next_attempt_at > now + timedelta(seconds=max_wait_seconds) + CLOCK_SLACK
+    return horizon is not None and next_attempt_at > horizon

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.common.clock import retry_horizon
 from services.reporting.domain.penerusan import (
     Delivery,
     ItemKind,
@@ -77,7 +78,7 @@ def forward_batch(session: Session, destination: Destination, sender: Sender,
                   rng: random.Random | None = None) -> BatchResult:
     """One batch of one destination inside ``session`` (committed here)."""
     claimed = repository.claim_due(session, destination.name, now, limit,
-                                   destination.policy.max_seconds)
+                                   retry_horizon(now, destination.policy.max_seconds))
     if not claimed:
         session.rollback()
         return BatchResult()

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import is_postgres
-from services.reporting.domain.penerusan import CLOCK_SLACK, Status, replayed
 from services.reporting.domain.penerusan import Delivery as DeliveryState
+from services.reporting.domain.penerusan import Status, replayed
 from services.reporting.forwarding.config import Destination
 from services.reporting.forwarding.ports import Item
 from services.reporting.storage.models import ForwardingDeliveryRow, ForwardingItemRow
@@ -89,23 +89,22 @@ def enqueue(session: Session, items: Iterable[Item],
 
 
 def claim_due(session: Session, destination: str, now: datetime,
-              limit: int, max_wait_seconds: float | None = None) -> list[Row[Any]]:
+              limit: int, horizon: datetime | None = None) -> list[Row[Any]]:
     """Up to ``limit`` due deliveries of ``destination`` with their items, oldest
     first, locked until the caller's commit (skipping rows another replica holds).
 
     Due as ``domain.penerusan.is_due`` says: pending ones whatever their timestamp,
-    retrying ones once their time has come or when it lies beyond
-    ``max_wait_seconds`` (the destination's longest wait) - set by a clock that has
-    stepped back since.
+    retrying ones once their time has come or when it lies beyond ``horizon``
+    (``services.common.clock.retry_horizon`` of the destination's longest wait) -
+    set by a clock that has stepped back since.
 
     Plain rows (``item_id, status, attempts, first_attempt_at, kind, routing_key,
     body``), not ORM objects: this is the hot path of a backlog, and the states are
     written back with :func:`record` in a few statements, not one per row."""
     delivery, item = DELIVERY, ForwardingItemRow.__table__
     due = [delivery.c.status == str(Status.PENDING), delivery.c.next_attempt_at <= now]
-    if max_wait_seconds is not None:
-        due.append(delivery.c.next_attempt_at
-                   > now + timedelta(seconds=max_wait_seconds) + CLOCK_SLACK)
+    if horizon is not None:
+        due.append(delivery.c.next_attempt_at > horizon)
     stmt = (select(delivery.c.item_id, delivery.c.status, delivery.c.attempts,
                    delivery.c.first_attempt_at, item.c.kind, item.c.routing_key,
                    item.c.body)
