@@ -64,9 +64,19 @@ def test_the_verifikator_and_the_penyedia_hear_of_a_registration(c, stack):
 
 def test_a_deviation_report_reaches_its_addressees_and_pengaduan_records_it(c, stack):
     lid = announced_lelang(c)
-    report = c.ok("helpdesk", "POST", "/penyimpangan", 201, json={
-        "lelang_id": lid, "uraian": "Dokumen kualifikasi pemenang terindikasi "
-                                    "dipalsukan; mohon ditindaklanjuti."})
+
+    def filed():
+        # pengaduan learns the lelang from its announcement event, a moment later
+        r = c.request("helpdesk", "POST", "/penyimpangan", json={
+            "lelang_id": lid, "uraian": "Dokumen kualifikasi pemenang terindikasi "
+                                        "dipalsukan; mohon ditindaklanjuti."})
+        if r.status_code == 201:
+            return r.json()
+        assert (r.status_code, r.json()["error"]) == (404, "LELANG_NOT_FOUND"), r.text
+        return None
+
+    report = eventually(filed, timeout=30)
+    assert report, "pengaduan never learnt the announced lelang"
     ppk = f"{c.users['ppk'].username}@example.org"
     assert eventually(lambda: mails_to(stack, ppk) and any(
         "penyimpangan" in m["Subject"].lower() for m in mails_to(stack, ppk)),
