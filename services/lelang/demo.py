@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,11 +27,13 @@ from services.common.pdf import tiny_pdf
 from services.lelang import usecases
 from services.lelang.dependencies import Blobs, KeyVault
 from services.lelang.domain import (
+    WITA,
     Kalender,
     MetodeLelang,
     metode_definition,
     propose_jadwal,
     ruleset_for,
+    validate_jadwal,
 )
 from services.lelang.domain import TahapanLelang as T
 
@@ -81,6 +83,34 @@ def _pdf(text: str) -> bytes:
     return tiny_pdf(text)
 
 
+def demo_jadwal(metode: M, target: T | None, today: datetime,
+                kalender: Kalender) -> list[dict[str, Any]]:
+    """A jadwal placing ``target`` around ``today`` (or all of it in the past).
+
+    The stages before ``target`` keep their minimum length; ``target`` itself is
+    lengthened until it is open at ``today`` (a Pokja may always set a stage longer
+    than the minimum), so a one-day stage can span a weekend, a holiday or a late
+    hour. The latest start that does this is taken, and the result is checked
+    against its rule-set, so the demo builds at any moment of the year."""
+    definition = metode_definition(metode)
+    for back in range(1, 200):
+        announced = today - timedelta(days=back)
+        ruleset = ruleset_for(announced)
+        entries = propose_jadwal(
+            definition, ruleset, kalender, announced, jam_mulai=0, jam_selesai=24,
+            open_at=None if target is None else (target, today))
+        if target is None:
+            ok = entries[-1].selesai < today - timedelta(days=1)
+        else:
+            entry = next(e for e in entries if e.tahapan == target)
+            ok = entry.mulai <= today < entry.selesai
+        if ok and not validate_jadwal(definition, entries, ruleset, kalender,
+                                      entries[0].mulai):
+            return [{"tahapan": str(e.tahapan), "mulai": e.mulai,
+                     "selesai": e.selesai} for e in entries]
+    raise RuntimeError(f"no schedule places {target} at {today.isoformat()}")
+
+
 class _Demo:
     def __init__(self, uow_factory: Any, settings: Any, ids: dict[str, Any]):
         self.uow_factory, self.ids = uow_factory, ids
@@ -112,7 +142,7 @@ class _Demo:
 
     # -------------------------------------------------------------- set-up
     def rup_and_threshold(self) -> None:
-        pa, year = self.actor("pa.dpu"), self.today.year
+        pa, year = self.actor("pa.dpu"), self.today.astimezone(WITA).year
         self.call("set_ambang_batas", actor=pa, tahun_anggaran=year,
                   nilai_minimum=Decimal("200000000.00"))
         found = self.call("list_rup", agency_id=pa.agency_id, tahun_anggaran=year,
@@ -125,24 +155,6 @@ class _Demo:
                       metode_rencana=M.PASCAKUALIFIKASI_2_FILE, lokasi="Klungkung - "
                       "Karangasem", uraian="Jembatan beton bentang 40 m")
 
-    def schedule(self, metode: M, target: T | None) -> list[dict[str, Any]]:
-        """A jadwal placing ``target`` around today (or all of it in the past)."""
-        definition = metode_definition(metode)
-        for back in range(1, 200):
-            start = (self.today - timedelta(days=back)).date()
-            ruleset = ruleset_for(self.today - timedelta(days=back))
-            entries = propose_jadwal(definition, ruleset, self.kalender, start,
-                                     jam_mulai=0, jam_selesai=24)
-            if target is None:
-                ok = entries[-1].selesai < self.today - timedelta(days=1)
-            else:
-                entry = next(e for e in entries if e.tahapan == target)
-                ok = entry.mulai <= self.today < entry.selesai
-            if ok:
-                return [{"tahapan": str(e.tahapan), "mulai": e.mulai,
-                         "selesai": e.selesai} for e in entries]
-        raise RuntimeError(f"no schedule places {target} today")
-
     def lelang(self, nama: str, metode: M, evaluasi: str, kategori: str, hps: str,
                target: T | None) -> None:
         pokja, ppk = self.actor("pokja1.dpu"), self.actor("ppk.dpu")
@@ -151,11 +163,12 @@ class _Demo:
                      per_page=1)["total"]:
             self.lines.append(f"{nama}: exists")
             return
-        jadwal = self.schedule(metode, target)
+        jadwal = demo_jadwal(metode, target, self.today, self.kalender)
         self.now = jadwal[0]["mulai"] - timedelta(days=2)
         hps_value = Decimal(hps)
         paket = self.call(
-            "create_paket", actor=ppk, nama=nama, tahun_anggaran=self.now.year,
+            "create_paket", actor=ppk, nama=nama,
+            tahun_anggaran=self.now.astimezone(WITA).year,
             sumber_dana="APBD", pagu=(hps_value * Decimal("1.1")).quantize(
                 Decimal("0.01")), nilai_hps=hps_value, kategori=kategori,
             lokasi="Kabupaten Karangasem", syarat_kualifikasi=[

@@ -244,16 +244,33 @@ def next_check(jadwal: Iterable[JadwalEntry], now: datetime) -> datetime | None:
 
 def propose_jadwal(metode: MetodeDefinition, ruleset: RuleSet, kalender: Kalender,
                    start: Any, *, jam_mulai: int = 8, jam_selesai: int = 16,
-                   tz: Any = None) -> list[JadwalEntry]:
+                   tz: Any = None,
+                   open_at: tuple[TahapanLelang, datetime] | None = None,
+                   ) -> list[JadwalEntry]:
     """A schedule valid by construction from the working day ``start`` on: every
     stage in order, one after the other, each the rule-set's minimum (at least one
     day) long, from ``jam_mulai`` to ``jam_selesai`` o'clock (WITA), ending on a
-    working day. A starting point for the Pokja (and the demo data)."""
+    working day. A starting point for the Pokja (and the demo data).
+
+    ``open_at=(tahapan, moment)`` lengthens that stage, as a Pokja may, until it is
+    still open at ``moment`` (it then ends on the first day allowed to end a stage
+    after ``moment``; the stages after it follow on). A stage starting after
+    ``moment`` is not moved: the caller picks an earlier ``start``."""
     from datetime import time
 
     from .kalender import WITA
 
     zone = tz or WITA
+
+    def closing(day):
+        if jam_selesai < 24:
+            return datetime.combine(day, time(jam_selesai), tzinfo=zone)
+        return (datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+                - timedelta(minutes=1))
+
+    def may_end(day):
+        return kalender.is_working_day(day) or not ruleset.stage_must_end_on_working_day
+
     entries = []
     day = kalender.next_working_day(start)
     for stage in metode.stages:
@@ -263,10 +280,11 @@ def propose_jadwal(metode: MetodeDefinition, ruleset: RuleSet, kalender: Kalende
         else:
             end = kalender.add_working_days(day, n - 1)
         mulai = datetime.combine(day, time(jam_mulai), tzinfo=zone)
-        selesai = (datetime.combine(end, time(jam_selesai), tzinfo=zone)
-                   if jam_selesai < 24 else datetime.combine(
-                       end + timedelta(days=1), time(0), tzinfo=zone)
-                   - timedelta(minutes=1))
-        entries.append(JadwalEntry(stage.tahapan, mulai, selesai))
+        if open_at is not None and stage.tahapan == open_at[0]:
+            moment = open_at[1]
+            end = max(end, to_wita_date(moment))
+            while not may_end(end) or closing(end) <= moment:
+                end += timedelta(days=1)
+        entries.append(JadwalEntry(stage.tahapan, mulai, closing(end)))
         day = kalender.next_working_day(end + timedelta(days=1))
     return entries
