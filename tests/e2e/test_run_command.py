@@ -1,5 +1,6 @@
 """Smoke test of the README's run command on SQLite: it starts, the gateway answers,
-the demo login works, and Ctrl-C stops every process it started."""
+the demo login works, a killed service is restarted, and Ctrl-C stops every
+process it started."""
 
 from __future__ import annotations
 
@@ -22,6 +23,19 @@ def _children(pid: int) -> set[int]:
         ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
     )
     return {int(p) for p in out.stdout.split()}
+
+
+def _service_pid(pids: set[int], service: str, missing_ok: bool = False) -> int | None:
+    """The child running ``lpse run-service <service>``."""
+    for pid in pids:
+        try:
+            cmdline = open(f"/proc/{pid}/cmdline").read().split("\0")
+        except OSError:
+            continue
+        if "run-service" in cmdline and service in cmdline:
+            return pid
+    assert missing_ok, f"no {service} process among {pids}"
+    return None
 
 
 def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
@@ -123,10 +137,31 @@ def test_run_command_starts_everything_on_sqlite_and_stops_on_ctrl_c(tmp_path):
             time.sleep(0.5)
         assert list((var / "mail").glob("*.eml")), "no mail caught"
 
+        # a service that dies is restarted (with a line on the console), and the
+        # platform serves again; the other processes are left alone
         children = _children(proc.pid)
         assert len(children) >= 7  # 5 services, the mail catcher, the gateway
+        lelang = _service_pid(children, "lelang")
+        registrasi = _service_pid(children, "registrasi")
+        os.kill(lelang, signal.SIGKILL)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            again = _service_pid(_children(proc.pid), "lelang", missing_ok=True)
+            if again and again != lelang and requests.get(
+                    f"{base}/readyz", timeout=5).status_code == 200:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("lelang was not restarted")
+        listed = requests.get(f"{base}/api/v1/lelang", timeout=15)
+        assert listed.status_code == 200 and len(listed.json()["items"]) == 5
+        assert _service_pid(_children(proc.pid), "registrasi") == registrasi
+
+        children = _children(proc.pid)
         os.killpg(proc.pid, signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)
+        assert "lelang exited (code 137); restarting in 1s" in rest, rest
+        assert "lelang restarted" in rest, rest
         assert "stopped." in rest
         time.sleep(0.5)
         alive = [
