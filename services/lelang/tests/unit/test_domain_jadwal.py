@@ -13,6 +13,7 @@ from services.lelang.domain import (
     check_jadwal,
     metode_definition,
     next_check,
+    propose_jadwal,
     tahapan_at,
     validate_jadwal,
 )
@@ -224,3 +225,25 @@ def test_stage_at_now_and_allowed_actions():
     assert next_check(entries, NOW_70) == entries[0].mulai
     assert next_check(entries, during_upload) == upload.selesai
     assert next_check(entries, entries[-1].selesai) is None
+
+
+def test_open_at_lengthens_that_stage_over_a_weekend_and_the_rest_follows():
+    # the upload (3 days minimum) starts Thu 16 Aug 2012; held open at Saturday
+    # 18 Aug 22:00 it ends on the next working day after Lebaran (19-20 Aug),
+    # Tuesday 21 Aug, 16:00
+    plain = propose_jadwal(PASCA_1, PERPRES_70_2012, KALENDER, START_70)
+    upload = next(e for e in plain if e.tahapan is T.UPLOAD_PENAWARAN)
+    saturday = wita(date(2012, 8, 18), 22)
+    held = propose_jadwal(PASCA_1, PERPRES_70_2012, KALENDER, START_70,
+                          open_at=(T.UPLOAD_PENAWARAN, saturday))
+    stretched = next(e for e in held if e.tahapan is T.UPLOAD_PENAWARAN)
+    assert stretched.mulai == upload.mulai
+    assert stretched.mulai <= saturday < stretched.selesai
+    assert KALENDER.holiday_name(date(2012, 8, 20))
+    assert stretched.selesai == wita(date(2012, 8, 21), 16)
+    after = [e for e in held if e.mulai > stretched.mulai]
+    assert after and after[0].mulai > stretched.selesai
+    assert validate_jadwal(PASCA_1, held, PERPRES_70_2012, KALENDER,
+                           held[0].mulai) == []
+    # the stages before it are not touched
+    assert held[: held.index(stretched)] == plain[: plain.index(upload)]
