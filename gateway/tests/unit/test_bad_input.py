@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
+import jwt
 import pytest
 
 from gateway.jsonbody import MAX_DEPTH, MAX_NUMBER_CHARS, loads, too_deep
 from gateway.tests.unit import test_web_support as support
-from gateway.tests.unit.helpers import assert_error
+from gateway.tests.unit.helpers import actor_json, assert_error
 from services.common.auth import Role
 from services.common.contracts.registrasi import AUTHENTICATE, LOGIN
 from services.common.errors import BadRequest, Unauthenticated
@@ -172,3 +174,46 @@ def test_the_website_forms_are_not_read_as_json(tmp_path_factory):
         assert response.status_code < 500
         assert response.mimetype == "text/html", response.get_data(as_text=True)
         assert "JSON_" not in response.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ tokens
+def signed(settings: Any, **changes: Any) -> str:
+    """A token signed with the deployment's secret, with claims changed or removed
+    (a value of ``...`` removes the claim). Signed over raw JSON, since PyJWT's
+    ``encode`` refuses to write some of these claims."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": "u-admin", "sid": "s-1", "jti": "j-1", "iat": now, "nbf": now - 5,
+        "exp": now + 600, "aud": settings.jwt_audience, "iss": settings.jwt_issuer}
+    claims.update(changes)
+    payload = json.dumps({k: v for k, v in claims.items() if v is not ...})
+    return jwt.api_jws.encode(payload.encode(), settings.jwt_secret, algorithm="HS256")
+
+
+@pytest.mark.parametrize("changes", [
+    {"exp": "2030-01-01"}, {"exp": "1999999999"}, {"exp": True}, {"exp": None},
+    {"exp": [1]}, {"exp": {"t": 1}}, {"exp": 10 ** 30}, {"exp": 1e300},
+    {"exp": float("nan")}, {"exp": -1},
+    {"iat": "kemarin"}, {"iat": None}, {"iat": False},
+    {"nbf": [1]}, {"nbf": "0"}, {"nbf": float("inf")},
+    {"sub": 5}, {"sub": ""}, {"sub": ["u-admin"]},
+    {"sid": 5}, {"sid": ""}, {"sid": {"id": "s-1"}}, {"sid": None},
+    {"jti": 7}, {"aud": 5}, {"aud": [5]}, {"iss": ["x"]}, {"iss": 5},
+    {"exp": ...}, {"sub": ...}, {"sid": ...}, {"aud": ...}, {"iss": ...},
+], ids=repr)
+def test_a_well_signed_but_malformed_token_is_401(client, fake_rpc, settings,
+                                                  changes):
+    fake_rpc.on(AUTHENTICATE, actor_json())
+    token = signed(settings, **changes)
+    for path in ("/api/v1/me", LOGIN_PATH.replace("login", "logout")):
+        response = client.open(path, method="GET" if path.endswith("me") else "POST",
+                               headers={"Authorization": f"Bearer {token}"})
+        assert_error(response, 401, "TOKEN_INVALID")
+    assert fake_rpc.requests(AUTHENTICATE) == []
+
+
+def test_the_same_token_well_formed_is_accepted(client, fake_rpc, settings):
+    fake_rpc.on(AUTHENTICATE, actor_json())
+    response = client.get("/api/v1/me",
+                          headers={"Authorization": f"Bearer {signed(settings)}"})
+    assert response.status_code == 200, response.get_json()
