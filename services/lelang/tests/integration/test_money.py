@@ -231,6 +231,24 @@ def test_models_use_money_for_every_amount():
     assert numeric - money == {"evaluasi.skor_teknis"}
 
 
+def test_a_huge_hps_breakdown_is_a_mismatch_not_a_crash(world):
+    """volume x harga_satuan beyond 28 digits used to raise InvalidOperation (500)
+    when the total was rounded to the sen."""
+    from services.common.errors import BadRequest
+
+    w = world
+    with pytest.raises(BadRequest) as caught:
+        w.call("create_paket", {
+            "actor": w.ppk, "nama": "Jalan", "tahun_anggaran": NOW.year,
+            "sumber_dana": "APBD", "pagu": RUPIAH_MAX, "nilai_hps": RUPIAH_MAX,
+            "rincian_hps": [{"uraian": "Pekerjaan", "satuan": "ls",
+                             "volume": Decimal("9999999999999999.9999"),
+                             "harga_satuan": RUPIAH_MAX}],
+            "kategori": "pekerjaan_konstruksi", "lokasi": "Karangasem",
+            "syarat_kualifikasi": [], "dokumen": [w.upload()]})
+    assert caught.value.code == "RINCIAN_HPS_MISMATCH"
+
+
 def test_through_the_service_over_rpc(container_factory, service_config, url, world,
                                       tmp_path):
     """The largest amount over AMQP into a running lelang and back, exact; one sen
