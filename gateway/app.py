@@ -19,6 +19,7 @@ from gateway import docs, metrics, web
 from gateway.auth import Authenticator
 from gateway.context import EXTENSION, GatewayContext
 from gateway.errors import ErrorBody, describe, describe_http
+from gateway.jsonbody import BoundedJSONProvider
 from gateway.options import GatewayOptions, load_options
 from gateway.routes import register_routes
 from gateway.routes._common import API_PREFIX
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, rpc: RpcBackend | None = None, 
     clock = clock_for(settings)
 
     app = Flask(__name__)
+    app.json = BoundedJSONProvider(app)
     app.config.update(
         API_TITLE="LPSE Karangasem API",
         API_VERSION="1.0.0",

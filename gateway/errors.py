@@ -55,6 +55,10 @@ HTTP_STATUS: dict[type[EprocError], int] = {
 
 STATUS_BY_CODE: dict[str, int] = {
     "MALFORMED_REQUEST": 400,
+    # a JSON body the gateway will not read (gateway/jsonbody.py)
+    "JSON_TOO_DEEP": 400,
+    "JSON_NUMBER_TOO_LARGE": 400,
+    "JSON_DUPLICATE_KEY": 400,
     "UPLOAD_TOO_LARGE": 413,
     "REQUEST_TOO_LARGE": 413,
     "UPLOAD_TYPE_NOT_ALLOWED": 415,
@@ -71,6 +75,11 @@ MESSAGES: dict[str, str] = {
     "CONTRACT_VIOLATION": "Data yang dikirim tidak sesuai dengan format yang "
                           "diharapkan.",
     "MALFORMED_REQUEST": "Permintaan tidak dapat dibaca: formatnya tidak valid.",
+    "JSON_TOO_DEEP": "Isi permintaan (JSON) bersarang terlalu dalam.",
+    "JSON_NUMBER_TOO_LARGE": "Isi permintaan (JSON) memuat angka yang terlalu besar "
+                             "atau terlalu panjang.",
+    "JSON_DUPLICATE_KEY": "Isi permintaan (JSON) memuat nama isian yang sama lebih "
+                          "dari sekali.",
     "IDEMPOTENCY_KEY_INVALID": "Header Idempotency-Key harus terdiri dari 8 sampai 200 "
                                "karakter yang dapat dicetak.",
     "IDEMPOTENCY_KEY_REUSED": "Idempotency-Key ini sudah dipakai untuk permintaan lain "

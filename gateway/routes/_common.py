@@ -19,6 +19,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
+from gateway import jsonbody
 from gateway.auth import require_actor
 from gateway.context import ctx
 from services.common.contracts.base import RpcContract
@@ -46,8 +47,9 @@ def _has_body(req: Any) -> bool:
 
 
 class GatewayParser(FlaskParser):
-    """webargs parser: 415 for a body of the wrong type, and a ``multipart`` location
-    that reads form fields and files together (one schema documents both)."""
+    """webargs parser: 415 for a body of the wrong type, JSON read within bounds
+    (:mod:`gateway.jsonbody`), and a ``multipart`` location that reads form fields
+    and files together (one schema documents both)."""
 
     __location_map__ = dict(multipart="load_multipart", **FlaskParser.__location_map__)
 
@@ -56,7 +58,7 @@ class GatewayParser(FlaskParser):
             if _has_body(req):
                 raise UnsupportedMediaType("expected application/json")
             return core.missing
-        return super()._raw_load_json(req)
+        return jsonbody.loads(req.get_data(cache=True))
 
     def load_multipart(self, req: Any, schema: Any) -> Any:
         if req.mimetype != "multipart/form-data":

@@ -17,11 +17,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from gateway.schemas.common import doc
 from services.common.contracts.lelang import SHA256
+from services.common.money import RUPIAH_MAX
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 TAHAPAN_PATTERN = r"^[a-z0-9_]{1,60}$"
 BASE64_PATTERN = r"^[A-Za-z0-9+/]+={0,2}$"
-RUPIAH_MAX = Decimal("9999999999999999.99")
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 DOKUMEN_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MAX_DOKUMEN = 20

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -106,16 +106,31 @@ def issue_token(secret: str, *, user_id: str, session_id: str, now: datetime,
     return jwt.encode(claims, secret, algorithm=ALLOWED_ALGORITHMS[0]), expires
 
 
+#: the latest NumericDate accepted (9999-12-31T23:59:59Z): beyond it a datetime
+#: cannot hold the time, and no token of ours lives that long
+MAX_NUMERIC_DATE = 253_402_300_799
+#: claims that must be NumericDates when present (RFC 7519 §2: a JSON number)
+TIME_CLAIMS = ("exp", "iat", "nbf")
+#: claims that must be non-empty strings (PyJWT checks ``sub`` and ``jti`` are
+#: strings, ``aud`` and ``iss`` too; ``sid`` is ours)
+TEXT_CLAIMS = ("sub", "sid")
+
+
 def verify_token(secret: str, token: str, *, audience: str, issuer: str,
                  now: datetime | None = None) -> dict[str, Any]:
     """Verify signature, algorithm, ``exp``, ``aud`` and ``iss``; return the claims.
 
+    A correctly signed token whose claims have the wrong types (``exp`` as text,
+    ``nbf`` as a list, ``sid`` as a number, a NaN or boolean time) is invalid like a
+    forged one: the checks below run before any claim is used.
+
     :raises Unauthenticated: ``TOKEN_INVALID`` or ``TOKEN_EXPIRED``.
     """
-    options: dict[str, Any] = {"require": ["exp", "sub", "sid", "aud", "iss"]}
-    if now is not None:
-        # a test clock may run ahead of real time: check times against server time
-        options.update(verify_exp=False, verify_nbf=False, verify_iat=False)
+    # the times are checked below, after their types, against ``now`` when given (a
+    # test clock may run ahead of real time), else against the real time
+    options: dict[str, Any] = {"require": ["exp", "sub", "sid", "aud", "iss"],
+                               "verify_exp": False, "verify_nbf": False,
+                               "verify_iat": False}
     try:
         claims = jwt.decode(token, secret, algorithms=list(ALLOWED_ALGORITHMS),
                             audience=audience, issuer=issuer, options=options)
@@ -123,10 +138,29 @@ def verify_token(secret: str, token: str, *, audience: str, issuer: str,
         raise Unauthenticated("TOKEN_EXPIRED", "token expired") from exc
     except jwt.PyJWTError as exc:
         raise Unauthenticated("TOKEN_INVALID", "token invalid") from exc
-    if now is not None:
-        moment = now.timestamp()
-        if claims["exp"] < moment:
-            raise Unauthenticated("TOKEN_EXPIRED", "token expired")
-        if max(claims.get("nbf", 0), claims.get("iat", 0) - 5) > moment:
-            raise Unauthenticated("TOKEN_INVALID", "token not valid yet")
+    _check_claim_types(claims)
+    moment = (now or datetime.now(UTC)).timestamp()
+    if claims["exp"] <= moment:
+        raise Unauthenticated("TOKEN_EXPIRED", "token expired")
+    if max(claims.get("nbf", 0), claims.get("iat", 0) - 5) > moment:
+        raise Unauthenticated("TOKEN_INVALID", "token not valid yet")
     return claims
+
+
+def _check_claim_types(claims: dict[str, Any]) -> None:
+    for name in TIME_CLAIMS:
+        if name in claims and not _numeric_date(claims[name]):
+            raise Unauthenticated("TOKEN_INVALID", "token invalid",
+                                  {"claim": name})
+    for name in TEXT_CLAIMS:
+        value = claims.get(name)
+        if not isinstance(value, str) or not value:
+            raise Unauthenticated("TOKEN_INVALID", "token invalid",
+                                  {"claim": name})
+
+
+def _numeric_date(value: Any) -> bool:
+    """A JSON number (not a boolean, not NaN) between 1970 and the year 9999."""
+    if type(value) not in (int, float):
+        return False
+    return 0 <= value <= MAX_NUMERIC_DATE  # False for NaN

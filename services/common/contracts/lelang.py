@@ -23,6 +23,7 @@ from services.common.contracts.base import (
     id_field,
     text,
 )
+from services.common.money import RUPIAH_MAX
 
 SERVICE = "lelang"
 
@@ -90,7 +91,9 @@ class KeputusanSanggah(enum.StrEnum):
 
 
 ACTOR = fields.Nested(ActorSchema, required=True)
-RUPIAH = dict(as_string=True, places=2, validate=validate.Range(min=0))
+#: rupiah: a decimal string, 2 places, from 0 to RUPIAH_MAX (beyond it: 422
+#: CONTRACT_VIOLATION; every column can hold it exactly, see services.common.money)
+RUPIAH = dict(as_string=True, places=2, validate=validate.Range(min=0, max=RUPIAH_MAX))
 
 
 def rupiah(required: bool = True) -> fields.Decimal:

@@ -1,10 +1,12 @@
 """lelang's tables (SQLAlchemy 2 declarative). No behaviour here.
 
-Row classes end in ``Row``. Amounts are ``Numeric(20, 2)`` rupiah. Bids are stored
-sealed only: ``penawaran`` holds the SHA-256 of the ciphertext in the blob store and
-the sealed price; the plain price and the plain file's reference appear only once
-the Pokja has opened that sampul. ``kunci_lelang`` holds each envelope's private
-key wrapped by the deployment's master key. ``lelang_log`` is append-only.
+Row classes end in ``Row``. Amounts are rupiah in :class:`Money` columns
+(``NUMERIC(20, 2)`` on PostgreSQL, exact sen on SQLite: ``services.common.money``).
+Bids are stored sealed only: ``penawaran`` holds the SHA-256 of the ciphertext in the
+blob store and the sealed price; the plain price and the plain file's reference
+appear only once the Pokja has opened that sampul. ``kunci_lelang`` holds each
+envelope's private key wrapped by the deployment's master key. ``lelang_log`` is
+append-only.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, infra_tables, make_metadata
+from services.common.sqltypes import Money
 
 ID = String(36)
-MONEY = Numeric(20, 2)
+MONEY = Money()
 
 
 class Base(DeclarativeBase):

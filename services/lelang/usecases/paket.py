@@ -25,6 +25,7 @@ from services.common.errors import (
     NotFound,
     Unauthenticated,
 )
+from services.common.money import rupiah
 from services.lelang.storage.models import AmbangBatasRow, PaketRow, RupRow
 
 from .common import (
@@ -178,7 +179,9 @@ def create_paket(uow: Any, request: dict[str, Any], now: datetime,
     rincian = request.get("rincian_hps") or []
     if rincian:
         total = sum(Decimal(r["volume"]) * Decimal(r["harga_satuan"]) for r in rincian)
-        if total.quantize(Decimal("0.01")) != hps.quantize(Decimal("0.01")):
+        # rupiah() rounds to the sen at any size (quantize alone raised
+        # InvalidOperation for a total beyond 28 digits)
+        if rupiah(total) != rupiah(hps):
             raise BadRequest("RINCIAN_HPS_MISMATCH",
                              "the HPS breakdown does not add up to the HPS total",
                              {"total_rincian": str(total), "nilai_hps": str(hps)})

@@ -88,6 +88,31 @@ def test_expiry_is_checked_against_server_time_when_given():
     assert error.value.code == "TOKEN_EXPIRED"
 
 
+def signed_with(**changes) -> str:
+    """Our own token with claims changed (``...`` removes one), correctly signed."""
+    claims = {**claims_of(token()), **changes}
+    payload = json.dumps({k: v for k, v in claims.items() if v is not ...})
+    return jwt.api_jws.encode(payload.encode(), SECRET, algorithm="HS256")
+
+
+@pytest.mark.parametrize("changes", [
+    {"exp": "2099-01-01"}, {"exp": True}, {"exp": float("nan")}, {"exp": 10 ** 20},
+    {"exp": -5}, {"exp": None}, {"exp": ...}, {"iat": "now"}, {"iat": [0]},
+    {"nbf": {"at": 0}}, {"nbf": float("-inf")}, {"sid": 12}, {"sid": ""},
+    {"sid": ...}, {"sub": ["u1"]}, {"sub": ""},
+], ids=repr)
+@pytest.mark.parametrize("now", [None, NOW], ids=["pyjwt-times", "server-times"])
+def test_a_well_signed_token_with_odd_claims_is_invalid(changes, now):
+    with pytest.raises(Unauthenticated) as caught:
+        verify(signed_with(**changes), now=now)
+    assert caught.value.code == "TOKEN_INVALID"
+
+
+def test_a_fractional_time_is_a_numeric_date():
+    later = (NOW + timedelta(minutes=5)).timestamp() + 0.5
+    assert verify(signed_with(exp=later), now=NOW)["exp"] == later
+
+
 def test_actor_schema_round_trip():
     actor = ActorSchema().load({"user_id": "u1", "roles": ["ppk"], "agency_id": "a"})
     assert isinstance(actor, Actor) and actor.has_role("ppk") and not actor.is_anonymous
