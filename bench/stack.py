@@ -1,7 +1,8 @@
 """The platform as the benchmarks run it: all five services and the gateway as real
 processes, on a dedicated RabbitMQ vhost and one PostgreSQL database per service,
 with notifikasi's mail going to a mail catcher (a real SMTP server), on loopback
-only. ``Stack.start()``; ``stack.stop()`` removes everything."""
+only (``Stack(database="sqlite")``: a SQLite file per service instead).
+``Stack.start()``; ``stack.stop()`` removes everything."""
 
 from __future__ import annotations
 
@@ -43,13 +44,23 @@ class Stack:
     demo: bool = False
     #: which services run (all by default; a subset to compare their cost)
     services: tuple[str, ...] = SERVICES
+    #: "postgres" (one database per service) or "sqlite" (one file per service under
+    #: the stack's var/, as scripts/run does without DATABASE_URL)
+    database: str = "postgres"
 
     def start(self) -> Stack:
         self.tmp = Path(tempfile.mkdtemp(prefix="lpse-bench-"))
         self.vhost = create_vhost()
         suffix = uuid.uuid4().hex[:8]
-        self.db_names = {s: f"lpse_test_bench_{suffix}_{s}" for s in self.services}
-        self.db_urls = {s: create_database(n) for s, n in self.db_names.items()}
+        if self.database == "sqlite":
+            (self.tmp / "var").mkdir()
+            self.db_names: dict[str, str] = {}
+            self.db_urls = {s: f"sqlite:///{self.tmp / 'var' / s}.db"
+                            for s in self.services}
+        else:
+            self.db_names = {s: f"lpse_test_bench_{suffix}_{s}"
+                             for s in self.services}
+            self.db_urls = {s: create_database(n) for s, n in self.db_names.items()}
         self.admin_password = "Adm-" + secrets.token_urlsafe(12)
         smtp_port = free_port()
         self.env = {

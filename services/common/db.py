@@ -7,10 +7,14 @@
 * :class:`UnitOfWork` is the nameko DependencyProvider: engine and sessionmaker are
   built in ``setup()``, every worker gets a *new* :class:`UoW`, and ``worker_teardown``
   rolls back whatever was not committed. Commits are explicit (``uow.commit()``).
+* On SQLite, :func:`create_db_engine` queues the writers of one file on one green
+  lock per process and keeps SQLite's own (hub-blocking) busy wait short
+  (``sqlite.py``, ARCHITECTURE decision 17); PostgreSQL engines are unchanged.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,7 +34,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -118,19 +122,7 @@ def make_metadata() -> MetaData:
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the right settings for SQLite files and for PostgreSQL."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": 30},
-                               **kwargs)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        return engine
+        return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
@@ -138,6 +130,32 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     # an explicit None unsets a default (NullPool refuses pool_size/max_overflow)
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     return create_engine(url, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    """A SQLite engine whose writers queue on one green lock per file (``sqlite.py``):
+    two writers never meet in SQLite's busy handler, which would stop the hub."""
+    from services.common import sqlite
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        # a private in-memory database has one writer by construction
+        args: dict[str, Any] = {"check_same_thread": False,
+                                "timeout": sqlite.BUSY_TIMEOUT_MS / 1000}
+    else:
+        args = sqlite.connect_args(os.path.realpath(database))
+    engine = create_engine(url, connect_args=args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={sqlite.BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    event.listen(engine, "before_cursor_execute", sqlite.before_cursor_execute)
+    return engine
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:

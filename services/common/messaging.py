@@ -29,6 +29,7 @@ Version-specific nameko calls live here and in ``testing.py`` only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -48,8 +49,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts.base import EnvelopeSchema, EventContract, RpcContract
+from services.common.db import is_postgres
 from services.common.errors import DOMAIN_ERRORS, Conflict, ContractViolation
 from services.common.metrics import EVENTS_CONSUMED, IDEMPOTENT_REPLAYS
+from services.common.sqlite import keyed_lock
 
 log = logging.getLogger(__name__)
 
@@ -421,6 +424,15 @@ def _idempotent_call(service: Any, contract: RpcContract, fn: Callable[..., Any]
     at the end instead would let the retry run the use case concurrently and fail on
     the effect's own unique constraints.) A use case that raises rolls the claim back
     with everything else, so a failed call can be retried.
+
+    On SQLite the claim is a lock on the key in this process instead, and the record
+    is inserted *after* the use case, with its effect: any INSERT takes the database's
+    single write lock (``services/common/sqlite.py``), and claiming first would hold
+    it - stalling every other writer of the service - while the use case waits on an
+    RPC or a password hash. The guarantees stay: a SQLite file is served by one
+    process (ARCHITECTURE decision 11), so a concurrent retry waits on the key's lock,
+    then finds and returns the stored response; the primary key still refuses a
+    second record.
     """
     uow = service.uow
     table = uow.infra.idempotency_record
@@ -447,27 +459,31 @@ def _idempotent_call(service: Any, contract: RpcContract, fn: Callable[..., Any]
             raise exc
         return previous["response"]
 
-    previous = stored()
-    if previous is not None:
-        return previous["response"]
-    uow.defer_commit()
-    record = {"method": contract.method, "key": key, "request_hash": digest,
-              "created_at": datetime.now(UTC)}
-    try:
-        uow.session.execute(insert(table).values(**record, response=None))
-    except IntegrityError as exc:  # the same key committed meanwhile
-        return replay_after_conflict(exc)
-    result = contract.dump_response(fn(service, loaded))
-    kept = _replayable(contract, result)
-    claimed = uow.session.execute(
-        update(table).where(this_key).values(response=kept)).rowcount
-    if not claimed:  # the use case rolled its transaction (and our claim) back
-        uow.session.execute(insert(table).values(**record, response=kept))
-    try:
-        uow.complete_deferred()
-    except IntegrityError as exc:  # the same key ran concurrently and committed first
-        return replay_after_conflict(exc)
-    return result
+    claim_last = not is_postgres(uow.session)
+    with (keyed_lock((contract.service, contract.method, key)) if claim_last
+          else contextlib.nullcontext()):
+        previous = stored()
+        if previous is not None:
+            return previous["response"]
+        uow.defer_commit()
+        record = {"method": contract.method, "key": key, "request_hash": digest,
+                  "created_at": datetime.now(UTC)}
+        if not claim_last:
+            try:
+                uow.session.execute(insert(table).values(**record, response=None))
+            except IntegrityError as exc:  # the same key committed meanwhile
+                return replay_after_conflict(exc)
+        result = contract.dump_response(fn(service, loaded))
+        kept = _replayable(contract, result)
+        claimed = not claim_last and uow.session.execute(
+            update(table).where(this_key).values(response=kept)).rowcount
+        if not claimed:  # recorded last, or the use case rolled our claim back
+            uow.session.execute(insert(table).values(**record, response=kept))
+        try:
+            uow.complete_deferred()
+        except IntegrityError as exc:  # the same key ran concurrently, committed first
+            return replay_after_conflict(exc)
+        return result
 
 
 def _replayable(contract: RpcContract, result: Any) -> Any:

@@ -19,6 +19,7 @@ from services.common.blobstore import BlobRef, BlobStore
 from services.common.contracts import registrasi as registrasi_contracts
 from services.common.messaging import RpcClient
 from services.common.providers import SharedProvider
+from services.common.sqlite import check_not_writing
 from services.lelang.domain import Kalender
 
 
@@ -119,10 +120,12 @@ class RegistrasiClient:
         self._client = RpcClient(lambda service: proxy)
 
     def penyedia(self, penyedia_id: str) -> dict[str, Any]:
+        check_not_writing("an RPC to registrasi.check_penyedia_eligible")
         return self._client.call(registrasi_contracts.CHECK_PENYEDIA_ELIGIBLE,
                                  {"penyedia_id": penyedia_id})
 
     def users(self, user_ids: list[str]) -> list[dict[str, Any]]:
+        check_not_writing("an RPC to registrasi.describe_users")
         return self._client.call(registrasi_contracts.DESCRIBE_USERS,
                                  {"user_ids": user_ids})
 

@@ -20,6 +20,8 @@ from typing import Any
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from services.common.sqlite import check_not_writing
+
 Offload = Callable[..., Any]
 #: CPU priority (nice) of the password-hashing threads
 HASHING_NICE = 10
@@ -102,6 +104,7 @@ def bounded_offload(limit: int, nice: int = HASHING_NICE) -> Any:
     gate = semaphore.Semaphore(limit)
 
     def offload(fn: Any, *args: Any) -> Any:
+        check_not_writing("a password hash")
         with gate:
             return tpool.execute(_deprioritised, nice, fn, *args)
 

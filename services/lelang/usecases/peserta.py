@@ -51,9 +51,11 @@ def peserta_view(row: PesertaRow) -> dict[str, Any]:
             "kualifikasi_dikirim_pada": row.kualifikasi_dikirim_pada}
 
 
-def require_eligible(deps: Deps, penyedia_id: str) -> dict[str, Any]:
-    """Live check with registrasi: verified, not deactivated or blacklisted."""
-    info = deps.registrasi.penyedia(penyedia_id)
+def require_eligible(deps: Deps, penyedia_id: str,
+                     info: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Live check with registrasi: verified, not deactivated or blacklisted (``info``:
+    registrasi's answer, when asked before the transaction)."""
+    info = deps.registrasi.penyedia(penyedia_id) if info is None else info
     if not info.get("eligible"):
         raise Forbidden("PENYEDIA_NOT_ELIGIBLE",
                         "only verified penyedia that are not blacklisted",
@@ -84,9 +86,12 @@ def register_peserta(uow: Any, request: dict[str, Any], now: datetime,
                      deps: Deps) -> dict:
     """Ikut lelang. Emits peserta_registered. ``PESERTA_ALREADY_REGISTERED``."""
     actor = require_penyedia(request["actor"])
+    # asked before load_current, which may write (a stage that fell due): no write
+    # transaction waits on an RPC (on SQLite it would hold every other writer)
+    asked = deps.registrasi.penyedia(actor.penyedia_id)
     lelang, row = load_current(uow, request["lelang_id"], now)
     require_action(lelang, A.REGISTER_PESERTA, now)
-    info = require_eligible(deps, actor.penyedia_id)
+    info = require_eligible(deps, actor.penyedia_id, asked)
     if uow.lelang.get_peserta(row.lelang_id, actor.penyedia_id) is not None:
         raise Conflict("PESERTA_ALREADY_REGISTERED", "already registered")
     peserta = PesertaRow(lelang_id=row.lelang_id, penyedia_id=actor.penyedia_id,
@@ -230,9 +235,10 @@ def submit_kualifikasi(uow: Any, request: dict[str, Any], now: datetime,
                        deps: Deps) -> dict:
     """A peserta sends its qualification documents (again to replace them)."""
     actor = require_penyedia(request["actor"])
+    asked = deps.registrasi.penyedia(actor.penyedia_id)  # before any write
     lelang, row = load_current(uow, request["lelang_id"], now)
     require_action(lelang, A.SUBMIT_KUALIFIKASI, now)
-    require_eligible(deps, actor.penyedia_id)
+    require_eligible(deps, actor.penyedia_id, asked)
     peserta = require_peserta(uow, row, actor)
     check_dokumen(deps, request["dokumen"])
     peserta.kualifikasi_dokumen = [dokumen_json(d, now) for d in request["dokumen"]]

@@ -68,10 +68,11 @@ def file_sanggah(uow: Any, request: dict[str, Any], now: datetime,
     :raises Forbidden: ``SANGGAH_NOT_ALLOWED`` (no bid / no qualification sent).
     """
     actor = require_penyedia(request["actor"])
+    asked = deps.registrasi.penyedia(actor.penyedia_id)  # before any write
     lelang, row = load_current(uow, request["lelang_id"], now)
     require_action(lelang, A.FILE_SANGGAH, now)
     peserta = require_peserta(uow, row, actor)
-    require_eligible(deps, actor.penyedia_id)
+    require_eligible(deps, actor.penyedia_id, asked)
     stage = open_stage(lelang, A.FILE_SANGGAH, now)
     if stage.tahapan is T.SANGGAH_PRAKUALIFIKASI:
         jenis = contracts.JenisSanggah.PRAKUALIFIKASI
