@@ -10,7 +10,9 @@ with typed calls (``services.common.messaging.RpcClient``) over a :class:`ProxyP
   keeps a small pool and a thread checks one proxy out per call;
 * proxies are created lazily, on first use after the fork (never at import); the pool
   notices a fork by pid and forgets inherited proxies without closing them;
-* every call has an explicit timeout (trap 5), ``RPC_TIMEOUT`` unless given;
+* every call has an explicit timeout (trap 5), ``RPC_TIMEOUT`` unless given, and
+  its request carries it as a deadline (``services.common.broker``): the broker
+  discards it unread once we gave up, a service drops it if it arrives later;
 * a proxy is dropped after a timeout or a connection error, and on check-out when its
   idle socket turned readable (the broker closed it or sent something unexpected);
 * ``RpcTimeout`` and connection errors become ``Unavailable`` (503); a call of an
@@ -38,10 +40,10 @@ import kombu.pools
 from amqp.exceptions import AMQPError
 from kombu.exceptions import KombuError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from gateway.errors import InternalError
 from gateway.metrics import RPC_CALLS, RPC_LATENCY, RPC_PROXIES
+from services.common.broker import DeadlineClusterRpcProxy
 from services.common.contracts.base import RpcContract
 from services.common.errors import ContractViolation, EprocError, Unavailable
 from services.common.messaging import RpcClient
@@ -159,7 +161,7 @@ class ProxyPool:
         self._idle: list[PooledProxy] = []
 
     def _start_proxy(self) -> PooledProxy:
-        runner = ClusterRpcProxy(self.config, timeout=self.timeout)
+        runner = DeadlineClusterRpcProxy(self.config, timeout=self.timeout)
         return PooledProxy(runner, runner.start())
 
     def after_fork(self) -> None:

@@ -24,7 +24,8 @@ Nameko's defaults lose or duplicate messages in five ways; each is closed here:
    the effect; a repeat returns the stored response (less the fields a contract
    returns only once, ``extra["not_replayed"]``: a secret is never stored).
 
-Version-specific nameko calls live here and in ``testing.py`` only.
+Version-specific nameko calls live here, in ``broker.py`` (surviving the broker:
+reconnects, bounded retries, RPC deadlines) and in ``testing.py`` only.
 """
 
 from __future__ import annotations
@@ -43,11 +44,10 @@ from typing import Any
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler
-from nameko.messaging import QueueConsumer
-from nameko.rpc import rpc
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from services.common.broker import ResilientQueueConsumer, ResilientRpc
 from services.common.contracts.base import EnvelopeSchema, EventContract, RpcContract
 from services.common.db import is_postgres
 from services.common.errors import DOMAIN_ERRORS, Conflict, ContractViolation
@@ -172,15 +172,16 @@ def load_event(contract: EventContract, body: Any) -> Event:
 
 
 # --------------------------------------------------------------------------- consumers
-class _EventQueueConsumer(QueueConsumer):
-    """nameko's ``QueueConsumer``, for :class:`ReliableEventHandler` s only, with one
-    change: a message whose body kombu cannot decode is handed to the handler of its
-    queue (``handle_undecodable``). kombu decodes before any handler runs, and nameko
+class _EventQueueConsumer(ResilientQueueConsumer):
+    """The queue consumer of :class:`ReliableEventHandler` s only (one that outlives
+    its broker connection, ``broker.py``), with one more change: a message whose body
+    kombu cannot decode is handed to the handler of its queue
+    (``handle_undecodable``). kombu decodes before any handler runs, and nameko
     leaves such a message to ``ConsumerMixin.on_decode_error``, which logs it and
     *acks* it: the message is lost and no handler ever sees it.
 
     A shared extension of its own (one more AMQP connection per service that consumes
-    events): RPC and plain nameko entrypoints keep nameko's ``QueueConsumer``.
+    events): RPC entrypoints and nested RPC replies share ``ResilientQueueConsumer``.
     """
 
     def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
@@ -394,7 +395,8 @@ def implements(
             return _idempotent_call(self, contract, fn, request, loaded)
 
         wrapper.__lpse_implements__ = contract  # type: ignore[attr-defined]
-        return rpc(expected_exceptions=DOMAIN_ERRORS)(wrapper)
+        # nameko's @rpc, surviving the broker and dropping expired requests
+        return ResilientRpc.decorator(expected_exceptions=DOMAIN_ERRORS)(wrapper)
 
     return decorator
 

@@ -55,6 +55,22 @@ IDEMPOTENT_REPLAYS = Counter(
     ["service", "method"],
 )
 
+RPC_EXPIRED = Counter(
+    "eproc_rpc_expired_total",
+    "RPC requests dropped unrun because their caller's deadline had passed",
+    ["service", "method"],
+)
+RPC_REPLIES_LOST = Counter(
+    "eproc_rpc_replies_lost_total",
+    "RPC replies that could not be published before the caller's deadline",
+    ["service"],
+)
+BROKER_CONNECTION_LOST = Counter(
+    "eproc_broker_connection_lost_total",
+    "Times a consumer lost its broker connection (it reconnects with backoff)",
+    ["service"],
+)
+
 _started_ports: set[int] = set()
 
 

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 #: how often the relay refreshes the dead-letter gauge
 DLQ_GAUGE_SECONDS = 30.0
+#: longest wait between relay attempts while the broker or the database is down
+RELAY_BACKOFF_MAX = 5.0
 
 _wakeups: dict[str, threading.Event] = {}
 _wakeups_lock = threading.Lock()
@@ -99,14 +101,15 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
         self._gt: Any = None
 
     def setup(self) -> None:
-        from nameko.amqp.publish import Publisher
-
+        from services.common.broker import BoundedPublisher
         from services.common.config import settings_for
 
         self.settings = settings_for(self.container.config)
         self.database = Database.shared(self.settings.database_url_for(self.service))
         self.wakeup = _wakeup_event(self.database.url)
-        self.publisher = Publisher(self.container.config["AMQP_URI"])
+        # one quick reconnect per publish: the loop below backs off, not kombu's
+        # policy (2 s growing, three times, per event) while the broker is down
+        self.publisher = BoundedPublisher(self.container.config["AMQP_URI"])
 
     def start(self) -> None:
         if self.settings.outbox_relay_enabled:
@@ -158,8 +161,9 @@ class OutboxRelay(DependencyProvider):  # type: ignore[misc]
                 failures += 1
                 log.exception("outbox relay failed", extra={
                     "message_id": "outbox_relay_failed", "service": self.service})
-                # wait on the stop flag, not sleep: stop() must not wait out a backoff
-                self._stop.wait(min(30.0, 0.5 * 2 ** min(failures, 6)))
+                # wait on the stop flag, not sleep: stop() must not wait out a backoff;
+                # at most RELAY_BACKOFF_MAX, so events flow again soon after the broker
+                self._stop.wait(min(RELAY_BACKOFF_MAX, 0.5 * 2 ** min(failures, 6)))
                 continue
             if published < self.settings.outbox_batch_size:
                 self.wakeup.wait(self.settings.outbox_poll_seconds)

@@ -12,10 +12,9 @@ import hmac
 import os
 from typing import Any, BinaryIO
 
-from nameko.rpc import RpcProxy
-
 from services.common import sealing
 from services.common.blobstore import BlobRef, BlobStore
+from services.common.broker import ResilientRpcProxy
 from services.common.contracts import registrasi as registrasi_contracts
 from services.common.messaging import RpcClient
 from services.common.providers import SharedProvider
@@ -130,8 +129,9 @@ class RegistrasiClient:
                                  {"user_ids": user_ids})
 
 
-class RegistrasiProvider(RpcProxy):
-    """nameko's RpcProxy to registrasi, wrapped in the typed client."""
+class RegistrasiProvider(ResilientRpcProxy):
+    """An RPC proxy to registrasi (its requests carry a deadline, its wait is bounded),
+    wrapped in the typed client."""
 
     def __init__(self) -> None:
         super().__init__(registrasi_contracts.SERVICE)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import RpcProxy
-
+from services.common.broker import ResilientRpcProxy
 from services.common.contracts import pengaduan as pengaduan_contracts
 from services.common.messaging import RpcClient
 from services.common.providers import SharedProvider
@@ -42,8 +41,9 @@ class PengaduanClient:
             "keterangan": keterangan})
 
 
-class PengaduanProvider(RpcProxy):
-    """nameko's RpcProxy to pengaduan, wrapped in the typed client."""
+class PengaduanProvider(ResilientRpcProxy):
+    """An RPC proxy to pengaduan (its requests carry a deadline, its wait is bounded),
+    wrapped in the typed client."""
 
     def __init__(self) -> None:
         super().__init__(pengaduan_contracts.SERVICE)
