@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -42,6 +43,8 @@ try:
     from nameko.extensions import DependencyProvider
 except ImportError:  # pragma: no cover
     DependencyProvider = object  # type: ignore[misc,assignment]
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -323,5 +326,14 @@ class UnitOfWork(DependencyProvider):  # type: ignore[misc]
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         uow = self._active.pop(worker_ctx, None)
-        if uow is not None:
+        if uow is None:
+            return
+        try:
             uow.close()
+        except Exception:  # noqa: BLE001
+            # an exception leaving a dependency's teardown kills the whole nameko
+            # container (the process exits); a connection the database dropped is
+            # invalidated by the pool and the next worker gets a fresh one
+            log.warning("worker_teardown: closing the unit of work failed",
+                        exc_info=True, extra={"message_id": "uow_close_failed",
+                                              "service": self.service})

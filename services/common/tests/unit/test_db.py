@@ -118,3 +118,23 @@ def test_repositories_are_built_lazily_on_the_uow_session(database):
     with pytest.raises(AttributeError):
         uow.nothing  # noqa: B018
     uow.close()
+
+
+def test_a_failing_close_at_worker_teardown_is_logged_not_raised(database, caplog):
+    """An exception leaving a dependency's worker_teardown kills the nameko
+    container; a dropped database connection must not take the process down."""
+    from services.common.db import UnitOfWork
+
+    provider = UnitOfWork("unitdb", INFRA)
+    provider.database = database
+    worker = object()
+    uow = provider.get_dependency(worker)
+
+    def broken_close():
+        raise OSError("server closed the connection unexpectedly")
+
+    uow.close = broken_close
+    provider.worker_teardown(worker)  # does not raise
+    assert worker not in provider._active
+    assert any(getattr(r, "message_id", None) == "uow_close_failed"
+               for r in caplog.records)
