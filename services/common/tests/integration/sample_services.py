@@ -234,6 +234,7 @@ class ProducerService:
             created_at=now))
         self.uow.outbox.add(CATATAN_CREATED, row, occurred_at=now)
         if CONTROL.rpc_delay:
+            CONTROL.record("rpc_started", nomor=request["nomor"])
             time.sleep(CONTROL.rpc_delay)
         self.uow.commit()
         return row

@@ -117,11 +117,11 @@ def test_container_survives_the_broker_stopping_mid_call(harness, private_broker
     harness.containers.append(container)
     start_with_deadline(container)
     config = {"AMQP_URI": private_broker.amqp_uri, "serializer": "json"}
-    control.rpc_delay = 1.5
+    control.rpc_delay = 3
     lost_before = replies_lost()
 
     def slow_call() -> object:
-        with DeadlineClusterRpcProxy(config, timeout=4) as proxy:
+        with DeadlineClusterRpcProxy(config, timeout=6) as proxy:
             try:
                 return RpcClient(lambda service: proxy[service]).call(
                     s.CREATE_CATATAN, harness.request(700, key="slow-700"))
@@ -129,13 +129,18 @@ def test_container_survives_the_broker_stopping_mid_call(harness, private_broker
                 return exc
 
     call = eventlet.spawn(slow_call)
-    eventlet.sleep(0.8)  # the service took it and sleeps 1.5 s before committing
+    # the service took it and sleeps 3 s before committing (waited for, not
+    # guessed: a loaded machine may take a while to deliver it)
+    wait_until(lambda: any(d["kind"] == "rpc_started" and d["nomor"] == 700
+                           for d in control.deliveries), timeout=10,
+               what="the service to take the call")
     private_broker.stop_app()  # the worker is still sleeping: its reply will fail
-    with eventlet.Timeout(10):
+    with eventlet.Timeout(15):
         call.wait()
     # down for longer than the reply's retries: stock nameko gives up after about
-    # 4 s and kills the container; ours gives up at the caller's deadline (4 s)
-    eventlet.sleep(5)
+    # 4 s and kills the container; ours gives up at the caller's deadline (6 s)
+    wait_until(lambda: replies_lost() == lost_before + 1 or dying(container),
+               timeout=20, what="the reply to be given up")
     assert not dying(container), "the container died with the broker"
     assert replies_lost() == lost_before + 1  # given up at the deadline, logged
     private_broker.start_app()
