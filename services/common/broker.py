@@ -79,6 +79,8 @@ from nameko.rpc import (
     get_rpc_exchange,
 )
 from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from services.common.errors import EprocError, Unavailable
 from services.common.metrics import (
@@ -130,6 +132,28 @@ def deadline_of(context_data: Mapping[str, Any] | None) -> float | None:
 def _unavailable(message: str, **details: Any) -> tuple[Any, BaseException, Any]:
     exc = Unavailable("SERVICE_UNAVAILABLE", message, details)
     return (type(exc), exc, None)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True for a database that cannot serve now: refused or dropped connections,
+    ``too many clients``, a full connection pool, a deadlock or a busy SQLite file
+    (SQLAlchemy's ``OperationalError`` / ``DisconnectionError`` / pool
+    ``TimeoutError``): a retry may succeed, nothing is wrong with the request."""
+    return isinstance(exc, (OperationalError, DisconnectionError, PoolTimeout))
+
+
+def transient_as_unavailable(exc_info: Any) -> Any:
+    """The error a caller gets for a worker's failure: a broker or database outage
+    is ``Unavailable`` (HTTP 503, retry later) rather than an internal error (500);
+    anything else is passed on as it is (nameko has logged it with its traceback)."""
+    if exc_info is None:
+        return None
+    exc = exc_info[1]
+    if is_broker_error(exc):  # a nested call or publish met the broker down
+        return _unavailable("message broker unavailable", reason="broker")
+    if is_database_unavailable(exc):
+        return _unavailable("database unavailable", reason="database")
+    return exc_info
 
 
 # --------------------------------------------------------------------------- publish
@@ -248,9 +272,7 @@ class ResilientRpcConsumer(RpcConsumer):
     queue_consumer = ResilientQueueConsumer()
 
     def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
-        if exc_info is not None and is_broker_error(exc_info[1]):
-            # a nested call or publish met the broker down: the caller may retry
-            exc_info = _unavailable("message broker unavailable", reason="broker")
+        exc_info = transient_as_unavailable(exc_info)
         config = self.container.config
         deadline = deadline_of(_context_of(message))
         if deadline is None:
