@@ -45,6 +45,7 @@ from services.common.auth import Actor  # noqa: E402
 from services.common.config import load_settings  # noqa: E402
 from services.common.pdf import tiny_pdf  # noqa: E402
 from services.lelang.domain import (  # noqa: E402
+    WITA,
     Kalender,
     MetodeLelang,
     metode_definition,
@@ -232,7 +233,7 @@ def prepare(stack: Stack, n: int) -> dict[str, Any]:
     pokja_ids = [acc.actor(staff[u], now)["user_id"] for u in
                  ("pokja1.bench", "pokja2.bench", "pokja3.bench")]
     paket = api(stack, "POST", "/paket", ppk, json={
-        "nama": "Paket Bench Batas Waktu", "tahun_anggaran": now.year,
+        "nama": "Paket Bench Batas Waktu", "tahun_anggaran": now.astimezone(WITA).year,
         "sumber_dana": "APBD", "pagu": "2000000000.00", "nilai_hps": "1500000000.00",
         "kategori": "barang", "lokasi": "Karangasem", "dokumen": [doc]})
     api(stack, "POST", f"/paket/{paket['paket_id']}/pokja", ppk,
@@ -240,7 +241,7 @@ def prepare(stack: Stack, n: int) -> dict[str, Any]:
     metode = MetodeLelang.PASCAKUALIFIKASI_1_FILE
     kalender = Kalender()
     jadwal = propose_jadwal(metode_definition(metode), ruleset_for(now), kalender,
-                            (now + timedelta(days=2)).date())
+                            now + timedelta(days=2))  # its WITA day
     body = {"paket_id": paket["paket_id"], "metode": str(metode),
             "metode_evaluasi": "sistem_gugur", "dokumen": [doc],
             "jadwal": [{"tahapan": str(e.tahapan), "mulai": e.mulai.isoformat(),

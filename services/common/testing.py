@@ -10,6 +10,8 @@
 * ``free_port()``, ``publish_event(amqp_uri, contract, envelope)`` (as a relay would:
   persistent, with confirms) and ``wait_for(predicate)`` for tests that drive real
   processes.
+* Under ``scripts/test --at MOMENT`` (libfaketime): the run's header names the moved
+  clock in UTC and WITA, and the run stops at once if the clock did not move.
 """
 
 from __future__ import annotations
@@ -70,6 +72,27 @@ def drop_database(name: str) -> None:
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+def pytest_sessionstart(session) -> None:
+    """Under ``scripts/test --at``: say where the clock is, and stop at once if
+    libfaketime did not move it (a run at the real time would prove nothing)."""
+    at = os.environ.get("LPSE_TEST_AT")
+    if not at:
+        return
+    from services.common.clock import WITA
+
+    now = datetime.now(UTC)
+    # the moment runs on from the start of scripts/test; an hour covers any set-up
+    drift = abs((now - datetime.fromisoformat(at)).total_seconds())
+    if drift > 3600:
+        pytest.exit(f"scripts/test --at {at}: this process's clock says "
+                    f"{now.isoformat()} - libfaketime did not move it", returncode=3)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"clock moved (scripts/test --at {at}): {now.isoformat(timespec='seconds')}"
+            f" = {now.astimezone(WITA).strftime('%A %Y-%m-%d %H:%M:%S')} WITA")
 
 
 @pytest.fixture

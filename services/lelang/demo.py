@@ -33,6 +33,7 @@ from services.lelang.domain import (
     metode_definition,
     propose_jadwal,
     ruleset_for,
+    to_wita_date,
     validate_jadwal,
 )
 from services.lelang.domain import TahapanLelang as T
@@ -261,11 +262,11 @@ class _Demo:
             self.call("decide_pemenang", actor=pokja, lelang_id=lid, pemenang=best)
         elif tahapan is T.PENUNJUKAN_PENYEDIA:
             self.call("issue_sppbj", actor=self.actor("ppk.dpu"), lelang_id=lid,
-                      nomor=f"SPPBJ/{lid[:6]}", tanggal=self.now.date())
+                      nomor=f"SPPBJ/{lid[:6]}", tanggal=to_wita_date(self.now))
         elif tahapan is T.PENANDATANGANAN_KONTRAK:
             view = self.call("get_lelang", actor=pokja, lelang_id=lid)
             self.call("sign_kontrak", actor=self.actor("ppk.dpu"), lelang_id=lid,
-                      nomor=f"KONTRAK/{lid[:6]}", tanggal=self.now.date(),
+                      nomor=f"KONTRAK/{lid[:6]}", tanggal=to_wita_date(self.now),
                       nilai=Decimal(view["sppbj"]["nilai"]))
 
     def evaluate(self, lid: str, tahapan: T, pids: list[str], hps: Decimal) -> None:

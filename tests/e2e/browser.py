@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -154,6 +155,18 @@ class RemotePage:
 
 
 # ------------------------------------------------------------------ the worker
+def _browser_env() -> dict[str, str]:
+    """Chromium keeps the real clock under ``scripts/test --at``: it hangs with
+    libfaketime preloaded (its crash handler's timed waits fail), and it only shows
+    what the moved stack sends (the pages are rendered on the server)."""
+    env = dict(os.environ)
+    kept = [lib for lib in env.pop("LD_PRELOAD", "").split(":")
+            if lib and "faketime" not in lib]
+    if kept:
+        env["LD_PRELOAD"] = ":".join(kept)
+    return env
+
+
 def _serve(timeout_ms: int) -> None:  # pragma: no cover - runs in the worker
     from playwright.sync_api import sync_playwright
 
@@ -165,7 +178,8 @@ def _serve(timeout_ms: int) -> None:  # pragma: no cover - runs in the worker
         with sync_playwright() as p:
             context = p.chromium.launch_persistent_context(
                 profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS,
-                locale="id-ID", viewport={"width": 1280, "height": 900})
+                locale="id-ID", viewport={"width": 1280, "height": 900},
+                env=_browser_env())
             for line in sys.stdin:
                 command = json.loads(line)
                 if command["op"] == "quit":

@@ -7,11 +7,12 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import requests
 
+from services.common.clock import WITA
 from services.common.pdf import tiny_pdf
 from tests.e2e.conftest import Stack, auth
 
@@ -39,6 +40,15 @@ class Client:
     # -------------------------------------------------------------- time
     def now(self) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=self.offset)
+
+    def today(self) -> date:
+        """Today in Karangasem (WITA): from 00:00 to 08:00 WITA it is still
+        yesterday in UTC, so never ``now().date()`` for a date the system reads."""
+        return self.now().astimezone(WITA).date()
+
+    def tahun(self) -> int:
+        """This budget year (tahun anggaran): the WITA calendar year."""
+        return self.today().year
 
     def set_time(self, when: datetime) -> None:
         offset = (when - datetime.now(UTC)).total_seconds()

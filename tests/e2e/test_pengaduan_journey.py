@@ -19,7 +19,8 @@ from services.lelang.domain import (
 )
 from tests.e2e.lelang_client import Client, eventually
 
-pytestmark = pytest.mark.e2e
+# clock: its lelang is scheduled from today (CI runs it at awkward moments)
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def draft_lelang(c: Client, nama: str = "Pengadaan Alat Kesehatan") -> str:
     """A paket of the module's PPK, its Pokja assigned, and a draft lelang of it
     (pascakualifikasi 1 file, starting in three days)."""
     paket = c.ok("ppk", "POST", "/paket", 201, json={
-        "nama": nama, "tahun_anggaran": c.now().year,
+        "nama": nama, "tahun_anggaran": c.tahun(),
         "sumber_dana": "APBD", "pagu": "800000000.00", "nilai_hps": "750000000.00",
         "kategori": "barang", "lokasi": "Amlapura",
         "dokumen": [c.upload("ppk", "KAK alkes")]})
@@ -57,7 +58,7 @@ def draft_lelang(c: Client, nama: str = "Pengadaan Alat Kesehatan") -> str:
          json={"pokja_ids": [c.users["pokja"].ids["user_id"]]})
     metode = MetodeLelang.PASCAKUALIFIKASI_1_FILE
     jadwal = propose_jadwal(metode_definition(metode), ruleset_for(c.now()),
-                            Kalender(), c.now().date() + timedelta(days=3))
+                            Kalender(), c.today() + timedelta(days=3))
     lelang = c.ok("pokja", "POST", "/lelang", 201, json={
         "paket_id": paket["paket_id"], "metode": str(metode),
         "metode_evaluasi": "sistem_gugur",

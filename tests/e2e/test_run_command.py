@@ -15,7 +15,8 @@ import requests
 
 from tests.e2e.conftest import ROOT, create_vhost, delete_vhost, free_port
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+# clock: the demo it loads is placed around today (CI runs it at awkward moments)
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.clock]
 
 
 def _children(pid: int) -> set[int]:

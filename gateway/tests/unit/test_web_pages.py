@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -222,6 +223,23 @@ def test_statistik_from_reporting_s_laporan(web):
     assert "Lelang per metode pemilihan" in html and "Pengaduan per status" in html
     request = [x for x in web.rpc.calls if x[0] is GET_LAPORAN][0][1]
     assert request["tahun_anggaran"] == 2016
+
+
+@pytest.mark.clock
+def test_statistik_and_year_lists_start_from_this_year_in_wita(web):
+    # 00:30 WITA on 1 January 2027: still 2026 in UTC
+    clock = web.app.extensions["lpse"].clock
+    moment = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    clock.set_offset((moment - datetime.now(UTC)).total_seconds())
+    try:
+        web.public_data()
+        html = get(web, "/statistik").get_data(as_text=True)
+    finally:
+        clock.set_offset(0)
+    request = [x for x in web.rpc.calls if x[0] is GET_LAPORAN][0][1]
+    assert request["tahun_anggaran"] == 2027
+    assert '<option value="2027" selected>' in html
+    assert '<option value="2028">' in html and '<option value="2022">' in html
 
 
 def test_statistik_says_belum_tersedia_until_reporting_answers(web, monkeypatch):

@@ -24,11 +24,13 @@ from services.common.db import Database, UoW
 from services.lelang import usecases
 from services.lelang.dependencies import Blobs, KeyVault
 from services.lelang.domain import (
+    WITA,
     Kalender,
     MetodeEvaluasi,
     MetodeLelang,
     metode_definition,
     ruleset_for,
+    to_wita_date,
 )
 from services.lelang.domain import TahapanLelang as T
 from services.lelang.storage.models import INFRA
@@ -155,7 +157,7 @@ class TenderWorld:
               kategori: str = "pekerjaan_konstruksi") -> dict[str, Any]:
         paket = self.call("create_paket", {
             "actor": self.ppk, "nama": "Rehabilitasi Jalan Amlapura - Bebandem",
-            "tahun_anggaran": self.now.year, "sumber_dana": "APBD",
+            "tahun_anggaran": self.now.astimezone(WITA).year, "sumber_dana": "APBD",
             "pagu": Decimal(pagu), "nilai_hps": Decimal(hps),
             "rincian_hps": [{"uraian": "Pekerjaan", "volume": Decimal(1),
                              "satuan": "ls", "harga_satuan": Decimal(hps)}],
@@ -173,7 +175,11 @@ class TenderWorld:
     def lelang(self, metode: MetodeLelang, *, hps: str = "1500000000.00",
                announce: bool = True) -> dict[str, Any]:
         paket = self.paket(hps=hps)
-        start = self.kalender.next_working_day(self.now.date() + timedelta(days=1))
+        # the WITA day: from 00:00 to 08:00 WITA the UTC date is yesterday's, and a
+        # schedule from "tomorrow" would open within minutes (live_world runs at
+        # whatever moment the suite does)
+        tomorrow = to_wita_date(self.now) + timedelta(days=1)
+        start = self.kalender.next_working_day(tomorrow)
         view = self.call("create_lelang", {
             "actor": self.pokja[0], "paket_id": paket["paket_id"], "metode": metode,
             "metode_evaluasi": EVALUASI[metode], "alasan_metode": "pekerjaan biasa",

@@ -1,6 +1,8 @@
 """Tracking codes and secrets of a complaint (no account needed to follow it).
 
-* ``kode_pelacakan``: ``PGD-<year>-XXXXXX``, six characters from an alphabet with no
+* ``kode_pelacakan``: ``PGD-<year>-XXXXXX``, the year it was filed in Karangasem
+  (WITA: a complaint filed at 00:30 WITA on 1 January is of the new year, though
+  it is still 31 December in UTC), then six characters from an alphabet with no
   look-alikes (no 0/O, 1/I/L, U), typed back case-insensitively.
 * ``rahasia``: 24 random url-safe bytes (32 characters), shown once. Only
   ``HMAC-SHA256(salt, rahasia)`` with a random per-complaint salt is stored: the
@@ -13,6 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
+
+from services.common.clock import WITA
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 KODE_LENGTH = 6
@@ -20,7 +25,10 @@ RAHASIA_BYTES = 24
 PREFIX = "PGD"
 
 
-def new_kode(year: int, randbelow=secrets.randbelow) -> str:
+def new_kode(filed_at: datetime, randbelow=secrets.randbelow) -> str:
+    if filed_at.utcoffset() is None:
+        raise ValueError("new_kode needs an aware datetime")
+    year = filed_at.astimezone(WITA).year
     body = "".join(ALPHABET[randbelow(len(ALPHABET))] for _ in range(KODE_LENGTH))
     return f"{PREFIX}-{year:04d}-{body}"
 

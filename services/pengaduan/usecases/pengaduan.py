@@ -54,7 +54,7 @@ _DUMMY_SALT = new_salt()
 
 def _unique_kode(uow: Any, now: datetime) -> str:
     for _ in range(KODE_ATTEMPTS):
-        kode = new_kode(now.year)
+        kode = new_kode(now)
         if uow.pengaduan.by_kode(kode) is None:
             return kode
     raise Conflict("KODE_PELACAKAN_EXHAUSTED", "could not make a tracking code")

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.common.auth import Role
+from services.common.clock import WITA
 from services.common.errors import BadRequest, InvalidTransition
 
 from .npwp import normalise_npwp
@@ -353,7 +354,8 @@ class Penyedia:
                 "PERMINTAAN_REQUIRED",
                 "a blacklisting needs the request it is based on (Pasal 12(4))",
             )
-        if berlaku_sampai is not None and berlaku_sampai <= now.date():
+        # a date is a day in Karangasem: 00:00-08:00 WITA is still yesterday in UTC
+        if berlaku_sampai is not None and berlaku_sampai <= now.astimezone(WITA).date():
             raise BadRequest(
                 "BERLAKU_SAMPAI_INVALID", "the end date must be in the future"
             )

@@ -60,6 +60,7 @@ def set_clock(config, offset: float) -> None:
     path.write_text(json.dumps({"offset_seconds": offset}))
 
 
+@pytest.mark.clock  # a lelang scheduled from today, the service at the real time
 def test_rpc_over_amqp_and_two_replicas_move_a_lelang_once(container_factory, config,
                                                             live_world):
     w = live_world

@@ -1,6 +1,7 @@
 """Tracking codes, secrets and deliveries."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,11 +22,26 @@ P = StatusPengiriman
 
 
 def test_kode_is_human_typable_and_varies():
-    codes = {new_kode(2026) for _ in range(200)}
+    codes = {new_kode(datetime(2026, 6, 1, tzinfo=UTC)) for _ in range(200)}
     assert len(codes) == 200
     for code in codes:
         assert re.fullmatch(r"PGD-2026-[2-9A-HJKMNP-TV-Z]{6}", code), code
     assert not set("01ILOU") & set(ALPHABET)
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize(("filed_at", "year"), [
+    ("2026-12-31T15:59:59+00:00", 2026),  # 23:59:59 WITA
+    ("2026-12-31T16:00:00+00:00", 2027),  # 00:00 WITA on 1 January, still 2026 in UTC
+    ("2027-01-01T07:59:00+08:00", 2027),
+])
+def test_kode_carries_the_year_filed_in_wita(filed_at, year):
+    assert new_kode(datetime.fromisoformat(filed_at)).startswith(f"PGD-{year}-")
+
+
+def test_kode_needs_an_aware_moment():
+    with pytest.raises(ValueError):
+        new_kode(datetime(2026, 6, 1))
 
 
 def test_kode_typed_back_in_lower_case_is_found():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -193,6 +193,20 @@ def test_blacklist_needs_the_request(frozen_now):
             berlaku_sampai=frozen_now.date(),
         )
     assert refused.value.code == "BERLAKU_SAMPAI_INVALID"
+
+
+@pytest.mark.clock
+def test_blacklist_end_date_is_after_today_in_wita():
+    # 00:30 WITA on 1 January 2027 is 31 December 2026 in UTC: 1 January is today
+    now = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    p = make(S.TERVERIFIKASI, now)
+    with pytest.raises(BadRequest) as refused:
+        p.blacklist(actor_user_id="v", now=now, alasan="wanprestasi",
+                    permintaan=PERMINTAAN, berlaku_sampai=date(2027, 1, 1))
+    assert refused.value.code == "BERLAKU_SAMPAI_INVALID"
+    p.blacklist(actor_user_id="v", now=now, alasan="wanprestasi",
+                permintaan=PERMINTAAN, berlaku_sampai=date(2027, 1, 2))
+    assert p.berlaku_sampai == date(2027, 1, 2)
 
 
 def test_blacklist_records_the_request_and_reactivation_clears_it(frozen_now):
