@@ -126,6 +126,24 @@ def service_config(rabbit_config, tmp_path):
 
 
 @pytest.fixture
+def private_broker(tmp_path):
+    """A RabbitMQ node of the test's own, on free ports, that the test may stop and
+    start (the shared broker is never stopped); skipped with the reason where no
+    node can start here."""
+    from services.common.brokerfaults import BrokerNotAvailable, PrivateBroker
+
+    broker = PrivateBroker(tmp_path / "rabbit")
+    try:
+        broker.start()
+    except (BrokerNotAvailable, OSError, TimeoutError) as exc:
+        pytest.skip(f"a private RabbitMQ node cannot start here: {exc}")
+    try:
+        yield broker
+    finally:
+        broker.close()
+
+
+@pytest.fixture
 def frozen_now() -> datetime:
     return datetime(2012, 9, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 WITA
 

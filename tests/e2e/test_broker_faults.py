@@ -20,12 +20,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pytest
 import requests
 
 from services.common.brokerfaults import (
-    BrokerNotAvailable,
-    PrivateBroker,
     close_vhost_connections,
 )
 from tests.e2e.conftest import auth, create_vhost, delete_vhost, running_stack
@@ -158,19 +155,6 @@ def test_vhost_connections_closed_under_load(tmp_path):
             assert took < 10
     finally:
         delete_vhost(vhost)
-
-
-@pytest.fixture
-def private_broker(tmp_path):
-    broker = PrivateBroker(tmp_path / "rabbit")
-    try:
-        broker.start()
-    except (BrokerNotAvailable, OSError, TimeoutError) as exc:
-        pytest.skip(f"a private RabbitMQ node cannot start here: {exc}")
-    try:
-        yield broker
-    finally:
-        broker.close()
 
 
 def test_broker_stopped_and_started_under_load(tmp_path, private_broker):

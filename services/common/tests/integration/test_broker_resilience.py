@@ -17,7 +17,6 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from services.common.broker import DEADLINE_KEY, DeadlineClusterRpcProxy
-from services.common.brokerfaults import BrokerNotAvailable, PrivateBroker
 from services.common.errors import Unavailable
 from services.common.messaging import RpcClient
 from services.common.tests.integration import sample_services as s
@@ -89,19 +88,6 @@ def dying(container) -> bool:
     """nameko kills a container whose worker or managed thread raised (it may hang
     in the kill while its consumer waits for the broker: being killed counts)."""
     return container._died.ready() or container._being_killed
-
-
-@pytest.fixture
-def private_broker(tmp_path):
-    broker = PrivateBroker(tmp_path / "rabbit")
-    try:
-        broker.start()
-    except (BrokerNotAvailable, OSError, TimeoutError) as exc:
-        pytest.skip(f"a private RabbitMQ node cannot start here: {exc}")
-    try:
-        yield broker
-    finally:
-        broker.close()
 
 
 def test_container_survives_the_broker_stopping_mid_call(harness, private_broker,
