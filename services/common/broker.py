@@ -67,7 +67,7 @@ from nameko.constants import (
     LOGIN_METHOD_CONFIG_KEY,
     SERIALIZER_CONFIG_KEY,
 )
-from nameko.messaging import QueueConsumer, QueueConsumerStopped
+from nameko.messaging import HeaderDecoder, QueueConsumer, QueueConsumerStopped
 from nameko.rpc import (
     MethodProxy,
     ReplyListener,
@@ -266,7 +266,7 @@ class ResilientResponder(Responder):
         self.publisher_cls = functools.partial(BoundedPublisher, deadline=deadline)
 
 
-class ResilientRpcConsumer(RpcConsumer):
+class ResilientRpcConsumer(HeaderDecoder, RpcConsumer):
     """Replies until the caller's deadline and never raises (module doc 1-2)."""
 
     queue_consumer = ResilientQueueConsumer()
@@ -274,7 +274,7 @@ class ResilientRpcConsumer(RpcConsumer):
     def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
         exc_info = transient_as_unavailable(exc_info)
         config = self.container.config
-        deadline = deadline_of(_context_of(message))
+        deadline = deadline_of(self.unpack_message_headers(message))
         if deadline is None:
             deadline = time.time() + REPLY_RETRY_SECONDS
         responder = ResilientResponder(
@@ -293,12 +293,6 @@ class ResilientRpcConsumer(RpcConsumer):
                              "error": f"{type(exc).__name__}: {exc}"[:300]})
         self.queue_consumer.ack_message(message)
         return result, exc_info
-
-
-def _context_of(message: Any) -> dict[str, Any]:
-    prefix = "nameko."
-    return {(k[len(prefix):] if k.startswith(prefix) else k): v
-            for k, v in (message.headers or {}).items()}
 
 
 class ResilientRpc(Rpc):

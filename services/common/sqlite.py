@@ -77,7 +77,6 @@ class WriteGate:
         self._lock = threading.Lock()
         self.holder: Any = None  # the DBAPI connection that holds the gate
         self.owner: int | None = None  # the thread / greenthread that took it
-        self.waiting = 0
 
     def acquire(self, connection: Any, timeout: float) -> None:
         me = threading.get_ident()
@@ -85,14 +84,10 @@ class WriteGate:
             raise WriteGateReentry(
                 f"this greenthread already writes to {self.name} through another "
                 "connection: a second write transaction would wait for itself")
-        self.waiting += 1
-        try:
-            if not self._lock.acquire(timeout=timeout):
-                raise sqlite3.OperationalError(
-                    f"database is locked (waited {timeout:.0f} s for the write gate "
-                    f"of {self.name})")
-        finally:
-            self.waiting -= 1
+        if not self._lock.acquire(timeout=timeout):
+            raise sqlite3.OperationalError(
+                f"database is locked (waited {timeout:.0f} s for the write gate "
+                f"of {self.name})")
         self.holder, self.owner = connection, me
 
     def release(self, connection: Any) -> None:
