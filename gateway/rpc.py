@@ -37,13 +37,11 @@ from typing import Any, Protocol
 
 import kombu
 import kombu.pools
-from amqp.exceptions import AMQPError
-from kombu.exceptions import KombuError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 
 from gateway.errors import InternalError
 from gateway.metrics import RPC_CALLS, RPC_LATENCY, RPC_PROXIES
-from services.common.broker import DeadlineClusterRpcProxy
+from services.common.broker import BROKER_ERRORS, DeadlineClusterRpcProxy
 from services.common.contracts.base import RpcContract
 from services.common.errors import ContractViolation, EprocError, Unavailable
 from services.common.messaging import RpcClient
@@ -54,7 +52,8 @@ skip_librabbitmq_probe()
 log = logging.getLogger(__name__)
 
 #: errors meaning "the connection to the broker is (or was) broken"
-CONNECTION_ERRORS: tuple[type[BaseException], ...] = (OSError, AMQPError, KombuError)
+#: a lost, reset, refused or timed-out broker connection (the services' own list)
+CONNECTION_ERRORS = BROKER_ERRORS
 
 
 def is_connection_error(exc: BaseException) -> bool:
