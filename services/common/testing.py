@@ -125,6 +125,35 @@ def service_config(rabbit_config, tmp_path):
     return make
 
 
+class HubTicker:
+    """A greenthread that sleeps ``interval`` seconds at a time and records in
+    ``longest`` the longest gap between its wake-ups: how long the eventlet hub was
+    kept from running it (a blocking call stops every greenthread alike)."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        import eventlet
+
+        self.interval = interval
+        self.longest = 0.0
+        self._running = True
+        self._thread = eventlet.spawn(self._run)
+
+    def _run(self) -> None:
+        import eventlet
+
+        last = time.monotonic()
+        while self._running:
+            eventlet.sleep(self.interval)
+            now = time.monotonic()
+            self.longest = max(self.longest, now - last)
+            last = now
+
+    def stop(self) -> float:
+        self._running = False
+        self._thread.wait()
+        return self.longest
+
+
 @pytest.fixture
 def private_broker(tmp_path):
     """A RabbitMQ node of the test's own, on free ports, that the test may stop and

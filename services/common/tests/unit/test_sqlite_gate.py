@@ -12,6 +12,7 @@ from sqlalchemy import Column, Integer, String, Table, insert, select, text
 
 from services.common import sqlite as gate_module
 from services.common.db import Database, make_metadata
+from services.common.testing import HubTicker
 
 metadata = make_metadata()
 note = Table("note", metadata, Column("id", Integer, primary_key=True),
@@ -29,29 +30,6 @@ def database(tmp_path):
 def gate_of(database):
     with database.engine.connect() as conn:
         return conn.connection.dbapi_connection.gate
-
-
-class Ticker:
-    """A greenthread that sleeps 5 ms at a time and records the longest gap: how long
-    the hub was kept from running it."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._running = True
-        self._thread = eventlet.spawn(self._run)
-
-    def _run(self) -> None:
-        last = time.monotonic()
-        while self._running:
-            eventlet.sleep(0.005)
-            now = time.monotonic()
-            self.longest = max(self.longest, now - last)
-            last = now
-
-    def stop(self) -> float:
-        self._running = False
-        self._thread.wait()
-        return self.longest
 
 
 def test_a_second_writer_waits_cooperatively_for_the_first(database):
@@ -74,7 +52,7 @@ def test_a_second_writer_waits_cooperatively_for_the_first(database):
             order.append("second wrote")
             session.commit()
 
-    ticker = Ticker()
+    ticker = HubTicker()
     threads = [eventlet.spawn(first), eventlet.spawn(second)]
     for thread in threads:
         thread.wait()
@@ -138,7 +116,7 @@ def test_another_process_holding_the_file_is_waited_for_with_cooperative_retries
         eventlet.sleep(0.4)
         other.execute("COMMIT")
 
-    ticker = Ticker()
+    ticker = HubTicker()
     eventlet.spawn(release_later)
     started = time.monotonic()
     with database.sessionmaker() as session:

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from services.common import migrations
 from services.common.blobstore import BlobStore
+from services.common.testing import HubTicker
 from services.registrasi.demo import tiny_pdf
 from services.registrasi.tests.helpers import register_raw, with_key
 
@@ -55,28 +56,6 @@ def config(service_config, sqlite_url, tmp_path):
         blob_dir=str(tmp_path / "blobs"),
         max_workers=40,
     )
-
-
-class Ticker:
-    """Sleeps 10 ms at a time; ``longest`` is the longest the hub kept it waiting."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self.running = True
-        self.thread = eventlet.spawn(self.run)
-
-    def run(self) -> None:
-        last = time.monotonic()
-        while self.running:
-            eventlet.sleep(0.01)
-            now = time.monotonic()
-            self.longest = max(self.longest, now - last)
-            last = now
-
-    def stop(self) -> float:
-        self.running = False
-        self.thread.wait()
-        return self.longest
 
 
 def test_concurrent_registrations_on_sqlite_neither_fail_nor_stop_the_hub(
@@ -114,7 +93,7 @@ def test_concurrent_registrations_on_sqlite_neither_fail_nor_stop_the_hub(
                 return {"error": repr(exc)}
 
         caplog.set_level(logging.WARNING, logger="services.common.sqlite")
-        ticker = Ticker()
+        ticker = HubTicker(0.01)
         pinging = eventlet.spawn(pinger)
         started = time.monotonic()
         pool = eventlet.GreenPool(len(requests))
